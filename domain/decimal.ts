@@ -1,0 +1,50 @@
+import Big from "big.js";
+
+/**
+ * Exact decimal arithmetic on DynamoDB number strings (up to 38 significant digits), so totals
+ * match what DynamoDB's own `ADD` computes; JavaScript numbers would round past 2⁵³.
+ */
+
+const NUMBER_SYNTAX = /^[-+]?(\d+\.?\d*|\.\d+)([eE][-+]?\d+)?$/;
+
+/**
+ * Whether a string is a number DynamoDB accepts (syntax and at most 38 significant digits,
+ * magnitude between 1E-130 and 1E+126).
+ * @example isDynamoNumber("12.50") // true
+ */
+export const isDynamoNumber = (text: string): boolean => {
+  if (!NUMBER_SYNTAX.test(text)) return false;
+  const value = new Big(text);
+  if (value.eq(0)) return true;
+  const digits = value.c.length;
+  return digits <= 38 && value.e >= -130 && value.e <= 125;
+};
+
+/**
+ * The canonical form DynamoDB stores (`"1.50"` → `"1.5"`, `"1e3"` → `"1000"`, `"-0"` → `"0"`).
+ * @example normalizeNumber("007.10") // "7.1"
+ */
+export const normalizeNumber = (text: string): string => {
+  const value = new Big(text);
+  return value.eq(0) ? "0" : value.toFixed();
+};
+
+/**
+ * Exact sum of two number strings, in canonical form.
+ * @example addNumbers("0.1", "0.2") // "0.3"
+ */
+export const addNumbers = (a: string, b: string): string =>
+  normalizeNumber(new Big(a).plus(b).toFixed());
+
+/**
+ * Exact difference `a − b`, in canonical form.
+ * @example subtractNumbers("10", "2.5") // "7.5"
+ */
+export const subtractNumbers = (a: string, b: string): string =>
+  normalizeNumber(new Big(a).minus(b).toFixed());
+
+/**
+ * Whether a number string is zero.
+ * @example isZeroNumber("-0.00") // true
+ */
+export const isZeroNumber = (text: string): boolean => new Big(text).eq(0);

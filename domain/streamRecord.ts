@@ -1,0 +1,95 @@
+import * as E from "fp-ts/lib/Either.js";
+import * as t from "io-ts";
+import { type AttributeMap, attributeType } from "./attributeValue.js";
+import { type InvalidRecord, invalidRecord } from "./errors.js";
+
+/**
+ * The envelope of a DynamoDB stream record, decoded shallowly: the fields the pipelines use are
+ * checked, images only as maps of single-tag values (a full recursive AttributeValue codec costs
+ * ≈ 5× the decode; attributes are checked where they are read).
+ */
+const Envelope = t.type({
+  eventID: t.string,
+  eventName: t.keyof({ INSERT: null, MODIFY: null, REMOVE: null }),
+  dynamodb: t.intersection([
+    t.type({ Keys: t.UnknownRecord, SequenceNumber: t.string }),
+    t.partial({
+      NewImage: t.UnknownRecord,
+      OldImage: t.UnknownRecord,
+      ApproximateCreationDateTime: t.number,
+    }),
+  ]),
+});
+
+/** One change of one item, as the domain sees it. */
+export interface ChangeRecord {
+  readonly eventId: string;
+  readonly eventName: "INSERT" | "MODIFY" | "REMOVE";
+  readonly sequenceNumber: string;
+  readonly keys: AttributeMap;
+  readonly newImage?: AttributeMap;
+  readonly oldImage?: AttributeMap;
+}
+
+const recordName = (raw: unknown, index: number): string => {
+  if (typeof raw === "object" && raw !== null) {
+    const r = raw as { eventID?: unknown; dynamodb?: { SequenceNumber?: unknown } };
+    if (typeof r.eventID === "string") return r.eventID;
+    if (typeof r.dynamodb?.SequenceNumber === "string")
+      return `sequence ${r.dynamodb.SequenceNumber}`;
+  }
+  return `#${index}`;
+};
+
+const firstBadAttribute = (map: Record<string, unknown>): string | undefined =>
+  Object.keys(map).find((name) => attributeType(map[name]) === undefined);
+
+const fieldOf = (errors: t.Errors): string => {
+  const path = errors[0]?.context
+    .map((entry) => entry.key)
+    .filter((key) => key !== "" && !/^\d+$/.test(key));
+  return path && path.length > 0 ? path.join(".") : "$";
+};
+
+/**
+ * Decodes one raw stream record into a {@link ChangeRecord}, or an {@link InvalidRecord} that
+ * names the record (eventID, or its position) and the offending field.
+ * @example decodeChangeRecord(event.Records[0], 0)
+ */
+export const decodeChangeRecord = (
+  raw: unknown,
+  index: number,
+): E.Either<InvalidRecord, ChangeRecord> => {
+  const decoded = Envelope.decode(raw);
+  if (E.isLeft(decoded)) {
+    return E.left(
+      invalidRecord(recordName(raw, index), fieldOf(decoded.left), "missing or of the wrong type"),
+    );
+  }
+  const { eventID, eventName, dynamodb } = decoded.right;
+  for (const [field, map] of [
+    ["dynamodb.Keys", dynamodb.Keys],
+    ["dynamodb.NewImage", dynamodb.NewImage],
+    ["dynamodb.OldImage", dynamodb.OldImage],
+  ] as const) {
+    const bad = map === undefined ? undefined : firstBadAttribute(map);
+    if (bad !== undefined)
+      return E.left(invalidRecord(eventID, `${field}.${bad}`, "not a DynamoDB attribute value"));
+  }
+  if (eventName !== "REMOVE" && dynamodb.NewImage === undefined)
+    return E.left(
+      invalidRecord(
+        eventID,
+        "dynamodb.NewImage",
+        `missing on ${eventName}: the stream must use NEW_IMAGE or NEW_AND_OLD_IMAGES`,
+      ),
+    );
+  return E.right({
+    eventId: eventID,
+    eventName,
+    sequenceNumber: dynamodb.SequenceNumber,
+    keys: dynamodb.Keys as AttributeMap,
+    ...(dynamodb.NewImage ? { newImage: dynamodb.NewImage as AttributeMap } : {}),
+    ...(dynamodb.OldImage ? { oldImage: dynamodb.OldImage as AttributeMap } : {}),
+  });
+};
