@@ -48,3 +48,23 @@ export const subtractNumbers = (a: string, b: string): string =>
  * @example isZeroNumber("-0.00") // true
  */
 export const isZeroNumber = (text: string): boolean => new Big(text).eq(0);
+
+/**
+ * The opposite of a number string, in canonical form.
+ * @example negateNumber("-2.5") // "2.5"
+ */
+export const negateNumber = (text: string): string =>
+  normalizeNumber(new Big(text).neg().toFixed());
+
+/**
+ * The integer part of a number string (truncation toward zero), in canonical form.
+ * @example truncateNumber("-12.7") // "-12"
+ */
+export const truncateNumber = (text: string): string =>
+  normalizeNumber(new Big(text).round(0, Big.roundDown).toFixed());
+
+/**
+ * Compares two number strings exactly: -1, 0 or 1.
+ * @example compareNumbers("9", "10") // -1
+ */
+export const compareNumbers = (a: string, b: string): number => new Big(a).cmp(b);

@@ -1,14 +1,12 @@
 import {
   type AttributeMap,
-  type AttributeValue,
-  canonicalKey,
   itemSize,
   type KeySchema,
-  keyOf,
   MAX_ITEM_BYTES,
 } from "../../domain/attributeValue.js";
-import { addNumbers, normalizeNumber } from "../../domain/decimal.js";
+import { addNumbers } from "../../domain/decimal.js";
 import { type DynamoStreamRecord, InMemoryTableStream } from "./InMemoryTableStream.js";
+import { checkedNumber, itemKeyOf, keyIdOf, normalizeItem } from "./itemRules.js";
 import { InMemoryServiceError } from "./serviceError.js";
 
 /** A condition on the current item (undefined when absent), like a ConditionExpression. */
@@ -52,23 +50,21 @@ interface Table {
   readonly stream: InMemoryTableStream | undefined;
 }
 
+interface Write {
+  readonly t: Table;
+  readonly id: string;
+  readonly key: AttributeMap;
+  readonly old: AttributeMap | undefined;
+  readonly next: AttributeMap | undefined;
+  readonly changes: boolean;
+}
+
 /** Hook for fault injection: return an exception name to throw it instead of running `operation`. */
 export type DynamoFaultHook = (operation: string, table: string) => string | undefined;
 
 const MAX_TRANSACT_ACTIONS = 100;
 const MAX_TRANSACT_BYTES = 4 * 1024 * 1024;
 const MAX_BATCH_WRITE = 25;
-
-const normalizeValue = (value: AttributeValue): AttributeValue => {
-  if ("N" in value) return { N: normalizeNumber(value.N) };
-  if ("NS" in value) return { NS: value.NS.map(normalizeNumber) };
-  if ("L" in value) return { L: value.L.map(normalizeValue) };
-  if ("M" in value) return { M: normalizeItem(value.M) };
-  return value;
-};
-
-const normalizeItem = (item: AttributeMap): AttributeMap =>
-  Object.fromEntries(Object.entries(item).map(([name, value]) => [name, normalizeValue(value)]));
 
 /**
  * DynamoDB in memory, faithful where the pipelines depend on it: key schemas, conditional
@@ -189,7 +185,8 @@ export class InMemoryDynamoDb {
         `Transaction cancelled, please refer cancellation reasons for specific reasons [${reasons.join(", ")}]`,
         reasons,
       );
-    for (const { action, t, key } of prepared) this.apply(action, t, key);
+    const writes = prepared.map(({ action, t, key }) => this.plan(action, t, key));
+    for (const write of writes) this.commit(write);
   }
 
   /**
@@ -220,18 +217,18 @@ export class InMemoryDynamoDb {
         ? { kind: "put", table, item: request.put }
         : { kind: "delete", table, key };
     });
-    const unprocessed: BatchRequest[] = [];
-    actions.forEach((action, index) => {
-      const request = requests[index] as BatchRequest;
-      if (fault === "UnprocessedItems" && index % 2 === 1) unprocessed.push(request);
-      else
-        this.apply(
-          action,
-          t,
-          action.kind === "put" ? this.itemKey(t, action.item, table) : action.key,
-        );
+    const writes = actions.map((action) =>
+      this.plan(
+        action,
+        t,
+        action.kind === "put" ? this.itemKey(t, action.item, table) : action.key,
+      ),
+    );
+    const left = (index: number) => fault === "UnprocessedItems" && index % 2 === 1;
+    writes.forEach((write, index) => {
+      if (!left(index)) this.commit(write);
     });
-    return unprocessed;
+    return requests.filter((_, index) => left(index));
   }
 
   private single(operation: string, action: TransactAction): boolean {
@@ -243,7 +240,7 @@ export class InMemoryDynamoDb {
       !action.condition(t.items.get(this.keyId(t, key, action.table)))
     )
       return false;
-    this.apply(action, t, key);
+    this.commit(this.plan(action, t, key));
     return true;
   }
 
@@ -253,21 +250,21 @@ export class InMemoryDynamoDb {
       throw new InMemoryServiceError(fault, `injected ${fault} on ${operation}`);
   }
 
-  private apply(action: TransactAction, t: Table, key: AttributeMap): void {
+  /** Computes the write an action makes, throwing ValidationException before anything changes. */
+  private plan(action: TransactAction, t: Table, key: AttributeMap): Write {
     const id = this.keyId(t, key, action.table);
     const old = t.items.get(id);
-    let next: AttributeMap | undefined;
-    if (action.kind === "check") return;
+    let next: AttributeMap | undefined = old;
     if (action.kind === "put") next = normalizeItem(action.item);
     else if (action.kind === "delete") next = undefined;
-    else {
+    else if (action.kind === "add") {
       const current = old?.[action.attribute];
       if (current !== undefined && !("N" in current))
         throw new InMemoryServiceError(
           "ValidationException",
           `ADD on non-number attribute ${action.attribute}`,
         );
-      const sum = addNumbers(current?.N ?? "0", action.delta);
+      const sum = checkedNumber(addNumbers(current?.N ?? "0", action.delta));
       next = { ...(old ?? normalizeItem(key)), [action.attribute]: { N: sum } };
     }
     if (next !== undefined && itemSize(next) > MAX_ITEM_BYTES)
@@ -275,9 +272,15 @@ export class InMemoryDynamoDb {
         "ValidationException",
         "Item size has exceeded the maximum allowed size",
       );
-    if (next === undefined) t.items.delete(id);
-    else t.items.set(id, next);
-    if (old !== undefined || next !== undefined) t.stream?.append(normalizeItem(key), old, next);
+    return { t, id, key, old, next, changes: action.kind !== "check" };
+  }
+
+  private commit(write: Write): void {
+    if (!write.changes) return;
+    if (write.next === undefined) write.t.items.delete(write.id);
+    else write.t.items.set(write.id, write.next);
+    if (write.old !== undefined || write.next !== undefined)
+      write.t.stream?.append(normalizeItem(write.key), write.old, write.next);
   }
 
   private table(name: string): Table {
@@ -291,34 +294,11 @@ export class InMemoryDynamoDb {
   }
 
   private itemKey(t: Table, item: AttributeMap, table: string): AttributeMap {
-    const key = keyOf(item, t.schema);
-    if (key === undefined)
-      throw new InMemoryServiceError(
-        "ValidationException",
-        `One or more parameter values were invalid: missing key attribute of table ${table}`,
-      );
-    return key;
+    return itemKeyOf(t.schema, item, table);
   }
 
   private keyId(t: Table, key: AttributeMap, table: string): string {
-    const names = Object.keys(key);
-    const expected = t.schema.sortKey === undefined ? 1 : 2;
-    const projected = keyOf(key, t.schema);
-    if (projected === undefined || names.length !== expected)
-      throw new InMemoryServiceError(
-        "ValidationException",
-        `The provided key element does not match the schema of table ${table}`,
-      );
-    for (const value of Object.values(projected)) {
-      const valid =
-        ("S" in value && value.S !== "") || "N" in value || ("B" in value && value.B !== "");
-      if (!valid)
-        throw new InMemoryServiceError(
-          "ValidationException",
-          `key attributes of table ${table} must be non-empty S, N or B`,
-        );
-    }
-    return canonicalKey(normalizeItem(projected));
+    return keyIdOf(t.schema, key, table);
   }
 }
 

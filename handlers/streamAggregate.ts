@@ -1,0 +1,124 @@
+import { DynamoDBClient } from "@aws-sdk/client-dynamodb";
+import middy from "@middy/core";
+import type { Context, DynamoDBBatchResponse, DynamoDBStreamEvent } from "aws-lambda";
+import * as E from "fp-ts/lib/Either.js";
+import { DynamoDbAggregateStore } from "../adapters/aws/DynamoDbAggregateStore.js";
+import { LogRejectSink } from "../adapters/aws/LogRejectSink.js";
+import { deltasOf, type RecordDeltas } from "../domain/aggregateDeltas.js";
+import { markerLayoutOf } from "../domain/aggregateMarkers.js";
+import {
+  type AggregateSpec,
+  AggregateSpecCodec,
+  seedAggregateSpec,
+} from "../domain/aggregateSpec.js";
+import { applyAggregates } from "../domain/applyAggregates.js";
+import { describeError, toThrowable } from "../domain/errors.js";
+import { decodeChangeRecord } from "../domain/streamRecord.js";
+import type { AggregateStore } from "../ports/aggregateStore.js";
+import type { RejectedRecord, RejectSink } from "../ports/rejectSink.js";
+import { optionalJson, readEnv, requiredString } from "./env.js";
+import { lazyHandler } from "./lazyHandler.js";
+import { rejectionOf } from "./streamRejects.js";
+
+/** What the aggregation handler needs. */
+export interface StreamAggregateDeps {
+  readonly store: AggregateStore;
+  readonly rejects: RejectSink;
+  /** Defaults to seed 002: quantity per (day of order_date, item_id). */
+  readonly spec?: AggregateSpec;
+  /** Where progress lines go (default: nothing). */
+  readonly log?: (line: Record<string, unknown>) => void;
+}
+
+/**
+ * DynamoDB stream → totals table, exactly once in effect under Lambda's at-least-once delivery.
+ * Records that can never be aggregated (undecodable, a quantity that is not a number, a missing
+ * date) are reported to `rejects` with their keys and skipped; their readable half still counts
+ * (a MODIFY from a valid to an invalid order removes the old quantity). A transient failure
+ * returns the sequence number of the first record not applied as the batch item failure, so
+ * Lambda resumes there (configure `FunctionResponseTypes: ["ReportBatchItemFailures"]`).
+ *
+ * @example
+ * export const handler = createStreamAggregateHandler({ store, rejects: new LogRejectSink("totals") });
+ */
+export const createStreamAggregateHandler = (deps: StreamAggregateDeps) => {
+  const spec = deps.spec ?? seedAggregateSpec;
+  const apply = applyAggregates(deps.store);
+  return middy(async (event: DynamoDBStreamEvent): Promise<DynamoDBBatchResponse> => {
+    const rejected: RejectedRecord[] = [];
+    const records: RecordDeltas[] = [];
+    event.Records.forEach((raw, index) => {
+      const change = decodeChangeRecord(raw, index);
+      if (E.isLeft(change)) {
+        rejected.push(rejectionOf(change.left, raw));
+        return;
+      }
+      const deltas = deltasOf(spec, change.right);
+      for (const error of deltas.errors) rejected.push(rejectionOf(error, raw));
+      records.push(deltas);
+    });
+    const report = await apply(records)();
+    for (const error of report.rejected)
+      rejected.push(
+        rejectionOf(
+          error,
+          event.Records.find((r) => r.eventID === error.recordId),
+        ),
+      );
+    if (rejected.length > 0) await deps.rejects.reject(rejected);
+    deps.log?.({
+      pipeline: "streamAggregate",
+      records: event.Records.length,
+      transactions: report.transactions,
+      duplicates: report.duplicates,
+      rejected: rejected.length,
+    });
+    if (report.stopped === undefined) return { batchItemFailures: [] };
+    if (report.stopped.error._tag === "Configuration") throw toThrowable(report.stopped.error);
+    deps.log?.({
+      pipeline: "streamAggregate",
+      retrying: report.stopped.resumeAt,
+      error: describeError(report.stopped.error),
+    });
+    return { batchItemFailures: [{ itemIdentifier: report.stopped.resumeAt }] };
+  });
+};
+
+const fromEnv = (env: Readonly<Record<string, string | undefined>>) => {
+  const config = readEnv(env, {
+    TOTALS_TABLE: requiredString,
+    AGGREGATE_SPEC: optionalJson((value) => {
+      const decoded = AggregateSpecCodec.decode(value);
+      return E.isRight(decoded)
+        ? { ok: true, value: decoded.right }
+        : {
+            ok: false,
+            reason:
+              "is not an aggregate spec ({ groupBy: [{ target, source, transform? }], sum: { source, target } })",
+          };
+    }),
+  });
+  if (!config.ok) return config;
+  const spec = config.value.AGGREGATE_SPEC ?? seedAggregateSpec;
+  const store = new DynamoDbAggregateStore(
+    new DynamoDBClient({}),
+    config.value.TOTALS_TABLE,
+    spec,
+    markerLayoutOf(spec),
+  );
+  const handler = createStreamAggregateHandler({
+    store,
+    spec,
+    rejects: new LogRejectSink("streamAggregate"),
+  });
+  return {
+    ok: true as const,
+    value: (event: DynamoDBStreamEvent, context: Context) => handler(event, context),
+  };
+};
+
+/**
+ * Lambda entry point. Environment: `TOTALS_TABLE` (required), `AGGREGATE_SPEC` (optional JSON).
+ * @example // CDK: new NodejsFunction(this, "Totals", { entry: "node_modules/dynamodb-pipelines/handlers/streamAggregate.ts" })
+ */
+export const handler = lazyHandler(() => fromEnv(process.env));

@@ -1,0 +1,76 @@
+import type { DynamoDBRecord, DynamoDBStreamEvent } from "aws-lambda";
+import * as TE from "fp-ts/lib/TaskEither.js";
+import { InMemoryAggregateStore } from "../../adapters/memory/InMemoryAggregateStore.js";
+import { InMemoryDynamoDb } from "../../adapters/memory/InMemoryDynamoDb.js";
+import { InMemoryRejectSink } from "../../adapters/memory/InMemoryRejectSink.js";
+import { localContext } from "../../adapters/memory/localContext.js";
+import { isMarker, markerLayoutOf } from "../../domain/aggregateMarkers.js";
+import { seedAggregateSpec } from "../../domain/aggregateSpec.js";
+import type { AttributeMap } from "../../domain/attributeValue.js";
+import { transient } from "../../domain/errors.js";
+import { createStreamAggregateHandler } from "../../handlers/streamAggregate.js";
+import type { AggregateStore } from "../../ports/aggregateStore.js";
+
+/** What a store call does under a fault schedule. */
+export type StoreFault = "ok" | "transient" | "crashBefore" | "crashAfter";
+
+/**
+ * Wraps a store with a schedule of faults, one per call (then "ok"): a transient error, a crash
+ * before writing (the invocation dies), or a crash after the write committed (its response lost).
+ */
+export const faultyStore = (
+  inner: AggregateStore,
+  schedule: ReadonlyArray<StoreFault>,
+): AggregateStore => {
+  let call = 0;
+  return {
+    apply: (chunk) => () => {
+      const fault = schedule[call++] ?? "ok";
+      if (fault === "transient")
+        return TE.left(transient("TransactWriteItems", "injected conflict"))();
+      if (fault === "crashBefore")
+        return Promise.reject(new Error("injected crash before the write"));
+      if (fault === "crashAfter")
+        return inner
+          .apply(chunk)()
+          .then(() => Promise.reject(new Error("injected crash after the write")));
+      return inner.apply(chunk)();
+    },
+  };
+};
+
+/** An orders table with a stream, a totals table, and the aggregation handler between them. */
+export const aggregationRig = (schedule: ReadonlyArray<StoreFault> = []) => {
+  const db = new InMemoryDynamoDb(() => 1_700_000_000_000);
+  db.createTable("orders", { partitionKey: "order_id" }, { stream: true });
+  db.createTable("totals", { partitionKey: "order_date", sortKey: "item_number" });
+  const layout = markerLayoutOf(seedAggregateSpec);
+  const store = new InMemoryAggregateStore(
+    db,
+    "totals",
+    seedAggregateSpec,
+    layout,
+    () => 1_700_000_000_000,
+  );
+  const rejects = new InMemoryRejectSink();
+  const handler = createStreamAggregateHandler({ store: faultyStore(store, schedule), rejects });
+  const invoke = (records: ReadonlyArray<DynamoDBRecord>) =>
+    handler(
+      { Records: [...records] } satisfies DynamoDBStreamEvent,
+      localContext("streamAggregate"),
+    );
+  /** The totals as "day|item" → quantity, markers left out. */
+  const totals = (): Map<string, string> =>
+    new Map(
+      db
+        .scan("totals")
+        .filter((item) => !isMarker(layout, item))
+        .map((item) => [`${s(item.order_date)}|${s(item.item_number)}`, n(item.quantity)]),
+    );
+  return { db, layout, rejects, handler, invoke, totals };
+};
+
+const s = (value: AttributeMap[string] | undefined): string =>
+  value && "S" in value ? value.S : "?";
+const n = (value: AttributeMap[string] | undefined): string =>
+  value && "N" in value ? value.N : "?";
