@@ -79,6 +79,8 @@ const MAX_BATCH_WRITE = 25;
  */
 export class InMemoryDynamoDb {
   private readonly tables = new Map<string, Table>();
+  /** Requests per operation and write capacity units consumed, for cost measurements. */
+  readonly usage = { requests: new Map<string, number>(), writeUnits: 0 };
   /** Set to inject faults (throttling, unprocessed items …) into the next operations. */
   fault: DynamoFaultHook | undefined;
 
@@ -186,7 +188,8 @@ export class InMemoryDynamoDb {
         reasons,
       );
     const writes = prepared.map(({ action, t, key }) => this.plan(action, t, key));
-    for (const write of writes) this.commit(write);
+    this.count("TransactWriteItems");
+    for (const write of writes) this.commit(write, 2);
   }
 
   /**
@@ -195,6 +198,7 @@ export class InMemoryDynamoDb {
    */
   batchWrite(table: string, requests: ReadonlyArray<BatchRequest>): ReadonlyArray<BatchRequest> {
     const fault = this.fault?.("BatchWriteItem", table);
+    this.count("BatchWriteItem");
     if (fault !== undefined && fault !== "UnprocessedItems")
       throw new InMemoryServiceError(fault, `injected ${fault}`);
     if (requests.length === 0 || requests.length > MAX_BATCH_WRITE)
@@ -226,13 +230,14 @@ export class InMemoryDynamoDb {
     );
     const left = (index: number) => fault === "UnprocessedItems" && index % 2 === 1;
     writes.forEach((write, index) => {
-      if (!left(index)) this.commit(write);
+      if (!left(index)) this.commit(write, 1);
     });
     return requests.filter((_, index) => left(index));
   }
 
   private single(operation: string, action: TransactAction): boolean {
     this.injectFault(operation, action.table);
+    this.count(operation);
     const t = this.table(action.table);
     const key = action.kind === "put" ? this.itemKey(t, action.item, action.table) : action.key;
     if (
@@ -240,7 +245,7 @@ export class InMemoryDynamoDb {
       !action.condition(t.items.get(this.keyId(t, key, action.table)))
     )
       return false;
-    this.commit(this.plan(action, t, key));
+    this.commit(this.plan(action, t, key), 1);
     return true;
   }
 
@@ -275,7 +280,17 @@ export class InMemoryDynamoDb {
     return { t, id, key, old, next, changes: action.kind !== "check" };
   }
 
-  private commit(write: Write): void {
+  private count(operation: string): void {
+    this.usage.requests.set(operation, (this.usage.requests.get(operation) ?? 0) + 1);
+  }
+
+  /** Applies a planned write; charges write units as DynamoDB does (1 KB units of the larger image, ×2 in transactions). */
+  private commit(write: Write, factor: 1 | 2): void {
+    const bytes = Math.max(
+      write.old ? itemSize(write.old) : 0,
+      write.next ? itemSize(write.next) : 0,
+    );
+    this.usage.writeUnits += factor * Math.max(1, Math.ceil(bytes / 1024));
     if (!write.changes) return;
     if (write.next === undefined) write.t.items.delete(write.id);
     else write.t.items.set(write.id, write.next);

@@ -1,69 +1,25 @@
 import { createHash } from "node:crypto";
 import type { SQSRecord } from "aws-lambda";
 import { InMemoryServiceError } from "./serviceError.js";
+import {
+  ACCOUNT,
+  checkBatch,
+  DEDUP_WINDOW_MS,
+  type EntryFault,
+  entryRefusal,
+  type FailedEntry,
+  fail,
+  MAX_ENTRIES,
+  type QueueOptions,
+  REGION,
+  type SendBatchResult,
+  type SendEntry,
+  type SqsFaultHook,
+  type StoredMessage,
+  toSqsRecord,
+} from "./sqsModel.js";
 
-/** How a queue is created. */
-export interface QueueOptions {
-  /** FIFO queue (its name must end in `.fifo`). Defaults to what the name says. */
-  readonly fifo?: boolean;
-  readonly visibilityTimeoutSeconds: number;
-  /** Move a message to `deadLetterQueue` when its receive count exceeds `maxReceiveCount`. */
-  readonly redrive?: { readonly deadLetterQueue: string; readonly maxReceiveCount: number };
-  /** FIFO only: deduplicate on the body's SHA-256 when no MessageDeduplicationId is given. */
-  readonly contentBasedDeduplication?: boolean;
-}
-
-/** One entry of {@link InMemorySqs.sendBatch}. */
-export interface SendEntry {
-  readonly id: string;
-  readonly body: string;
-  readonly groupId?: string;
-  readonly deduplicationId?: string;
-}
-
-/** A failed entry of a batch, as SQS reports it (`SenderFault`: the caller's fault). */
-export interface FailedEntry {
-  readonly id: string;
-  readonly code: string;
-  readonly message: string;
-  readonly senderFault: boolean;
-}
-
-/** The outcome of {@link InMemorySqs.sendBatch}. */
-export interface SendBatchResult {
-  readonly successful: ReadonlyArray<{ readonly id: string; readonly messageId: string }>;
-  readonly failed: ReadonlyArray<FailedEntry>;
-}
-
-/** Fails chosen entries of a batch: return a code (and whether it is the sender's fault). */
-export interface EntryFault {
-  readonly failEntry: (
-    entry: SendEntry,
-    index: number,
-  ) => { readonly code: string; readonly senderFault: boolean } | undefined;
-}
-
-/**
- * Fault injection: return an exception name to throw it instead of running `operation`
- * (`SendMessageBatch`, `ReceiveMessage`, `DeleteMessage`), or an {@link EntryFault} to fail some
- * entries of a `SendMessageBatch`.
- */
-export type SqsFaultHook = (operation: string, queue: string) => string | EntryFault | undefined;
-
-interface Message {
-  readonly messageId: string;
-  readonly body: string;
-  readonly md5: string;
-  readonly sentAt: number;
-  readonly groupId: string | undefined;
-  readonly deduplicationId: string | undefined;
-  readonly sequenceNumber: string | undefined;
-  receiveCount: number;
-  firstReceiveAt: number | undefined;
-  visibleAt: number;
-  receiptHandle: string | undefined;
-  deadLetterSourceArn: string | undefined;
-}
+export type { EntryFault, FailedEntry, QueueOptions, SendBatchResult, SendEntry, SqsFaultHook };
 
 interface Queue {
   readonly name: string;
@@ -73,23 +29,13 @@ interface Queue {
   readonly redrive: QueueOptions["redrive"];
   readonly contentDedup: boolean;
   readonly dedup: Map<string, { readonly messageId: string; readonly until: number }>;
-  messages: Message[];
+  messages: StoredMessage[];
   redriven: number;
 }
 
-const MAX_ENTRIES = 10;
-const MAX_BATCH_BYTES = 262_144;
-const DEDUP_WINDOW_MS = 5 * 60 * 1000;
-const REGION = "us-east-1";
-const ACCOUNT = "000000000000";
-const ENTRY_ID = /^[A-Za-z0-9_-]{1,80}$/;
-const GROUP_ID = /^[!-~]{1,128}$/;
 const QUEUE_NAME = /^[A-Za-z0-9_-]{1,75}(\.fifo)?$/;
 
 const md5 = (text: string): string => createHash("md5").update(text, "utf8").digest("hex");
-const fail = (name: string, message: string): never => {
-  throw new InMemoryServiceError(name, message);
-};
 
 /**
  * SQS in memory, on a virtual clock (`() => number`, milliseconds): standard and FIFO queues,
@@ -107,7 +53,10 @@ const fail = (name: string, message: string): never => {
  */
 export class InMemorySqs {
   private readonly queues = new Map<string, Queue>();
-  private readonly handles = new Map<string, { readonly queue: Queue; readonly message: Message }>();
+  private readonly handles = new Map<
+    string,
+    { readonly queue: Queue; readonly message: StoredMessage }
+  >();
   private counter = 0;
   /** Set to inject faults into the next operations. */
   fault: SqsFaultHook | undefined;
@@ -163,19 +112,7 @@ export class InMemorySqs {
   sendBatch(queue: string, entries: ReadonlyArray<SendEntry>): SendBatchResult {
     const q = this.queue(queue);
     const fault = this.injectFault("SendMessageBatch", q.name);
-    if (entries.length === 0) fail("EmptyBatchRequest", "There should be at least one entry");
-    if (entries.length > MAX_ENTRIES)
-      fail("TooManyEntriesInBatchRequest", `Maximum number of entries per request are 10`);
-    const ids = new Set<string>();
-    let bytes = 0;
-    for (const entry of entries) {
-      if (!ENTRY_ID.test(entry.id)) fail("InvalidBatchEntryId", `invalid entry id ${entry.id}`);
-      if (ids.has(entry.id)) fail("BatchEntryIdsNotDistinct", `Id ${entry.id} repeated`);
-      ids.add(entry.id);
-      bytes += Buffer.byteLength(entry.body, "utf8");
-    }
-    if (bytes > MAX_BATCH_BYTES)
-      fail("BatchRequestTooLong", `Batch requests cannot be longer than ${MAX_BATCH_BYTES} bytes`);
+    checkBatch(entries);
     const successful: { id: string; messageId: string }[] = [];
     const failed: FailedEntry[] = [];
     const failedGroups = new Set<string>();
@@ -268,27 +205,14 @@ export class InMemorySqs {
     fault: EntryFault | undefined,
     failedGroups: ReadonlySet<string>,
   ): Omit<FailedEntry, "id"> | undefined {
-    const sender = (code: string, message: string) => ({ code, message, senderFault: true });
-    if (q.fifo) {
-      if (entry.groupId === undefined)
-        return sender("MissingParameter", "The request must contain the parameter MessageGroupId.");
-      if (!GROUP_ID.test(entry.groupId))
-        return sender("InvalidParameterValue", "MessageGroupId: 1-128 printable ASCII characters");
-      if (entry.deduplicationId === undefined && !q.contentDedup)
-        return sender(
-          "InvalidParameterValue",
-          "The queue should either have ContentBasedDeduplication enabled or MessageDeduplicationId provided explicitly",
-        );
-      if (entry.deduplicationId !== undefined && !GROUP_ID.test(entry.deduplicationId))
-        return sender("InvalidParameterValue", "MessageDeduplicationId: 1-128 printable ASCII");
-      if (failedGroups.has(entry.groupId))
-        return {
-          code: "InternalError",
-          message: `an earlier entry of group ${entry.groupId} failed in this batch`,
-          senderFault: false,
-        };
-    } else if (entry.deduplicationId !== undefined)
-      return sender("InvalidParameterValue", "MessageDeduplicationId is only valid for FIFO queues");
+    const refused = entryRefusal(entry, q);
+    if (refused !== undefined) return refused;
+    if (q.fifo && failedGroups.has(entry.groupId ?? ""))
+      return {
+        code: "InternalError",
+        message: `an earlier entry of group ${entry.groupId} failed in this batch`,
+        senderFault: false,
+      };
     const injected = fault?.failEntry(entry, index);
     return injected === undefined
       ? undefined
@@ -324,7 +248,7 @@ export class InMemorySqs {
     return messageId;
   }
 
-  private deliver(q: Queue, message: Message, now: number): SQSRecord {
+  private deliver(q: Queue, message: StoredMessage, now: number): SQSRecord {
     this.counter += 1;
     const handle = `rh-${q.name}-${message.messageId}-${this.counter}`;
     message.receiveCount += 1;
@@ -332,35 +256,10 @@ export class InMemorySqs {
     message.visibleAt = now + q.visibilityMs;
     message.receiptHandle = handle;
     this.handles.set(handle, { queue: q, message });
-    return {
-      messageId: message.messageId,
-      receiptHandle: handle,
-      body: message.body,
-      attributes: {
-        ApproximateReceiveCount: String(message.receiveCount),
-        SentTimestamp: String(message.sentAt),
-        SenderId: ACCOUNT,
-        ApproximateFirstReceiveTimestamp: String(message.firstReceiveAt),
-        ...(message.sequenceNumber === undefined
-          ? {}
-          : { SequenceNumber: message.sequenceNumber }),
-        ...(message.groupId === undefined ? {} : { MessageGroupId: message.groupId }),
-        ...(message.deduplicationId === undefined
-          ? {}
-          : { MessageDeduplicationId: message.deduplicationId }),
-        ...(message.deadLetterSourceArn === undefined
-          ? {}
-          : { DeadLetterQueueSourceArn: message.deadLetterSourceArn }),
-      },
-      messageAttributes: {},
-      md5OfBody: message.md5,
-      eventSource: "aws:sqs",
-      eventSourceARN: q.arn,
-      awsRegion: REGION,
-    };
+    return toSqsRecord(message, handle, q.arn);
   }
 
-  private moveToDeadLetterQueue(q: Queue, message: Message): void {
+  private moveToDeadLetterQueue(q: Queue, message: StoredMessage): void {
     const dlq = this.queue((q.redrive as NonNullable<QueueOptions["redrive"]>).deadLetterQueue);
     q.messages = q.messages.filter((m) => m !== message);
     q.redriven += 1;

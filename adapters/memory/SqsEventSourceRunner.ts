@@ -3,7 +3,11 @@ import type { InMemorySqs } from "./InMemorySqs.js";
 import { localContext } from "./localContext.js";
 
 /** A Lambda handler for SQS events, with or without partial batch responses. */
-export type SqsHandler = (event: SQSEvent, context: Context) => Promise<SQSBatchResponse | void>;
+export type SqsHandler = (
+  event: SQSEvent,
+  context: Context,
+  // biome-ignore lint/suspicious/noConfusingVoidType: Lambda's own SQSHandler returns SQSBatchResponse | void
+) => Promise<SQSBatchResponse | void>;
 
 /** How the runner polls. */
 export interface SqsEventSourceOptions {

@@ -10,7 +10,7 @@ export interface ShardReader<R> {
 export type StreamHandler<R> = (
   event: { Records: R[] },
   context: Context,
-) => Promise<{ batchItemFailures: ReadonlyArray<{ itemIdentifier?: string }> } | undefined | void>;
+) => Promise<{ batchItemFailures: ReadonlyArray<{ itemIdentifier?: string }> } | undefined>;
 
 /** How the runner behaves, as the matching event source mapping settings would. */
 export interface StreamRunnerOptions<R> {

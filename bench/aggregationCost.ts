@@ -1,0 +1,134 @@
+/**
+ * API requests and write capacity units per 100 stream records: the exactly-once aggregator
+ * (chunked transactions with per-record markers) against the seed's per-record `ADD`, on the
+ * same Zipf workload, counted by the in-memory DynamoDB's capacity accounting.
+ *
+ * Run: npx tsx bench/aggregationCost.ts [records=2000] [batch=100]
+ */
+import { InMemoryAggregateStore } from "../adapters/memory/InMemoryAggregateStore.js";
+import { InMemoryDynamoDb } from "../adapters/memory/InMemoryDynamoDb.js";
+import { InMemoryRejectSink } from "../adapters/memory/InMemoryRejectSink.js";
+import { localContext } from "../adapters/memory/localContext.js";
+import { StreamEventSourceRunner } from "../adapters/memory/StreamEventSourceRunner.js";
+import { deltasOf } from "../domain/aggregateDeltas.js";
+import { markerLayoutOf } from "../domain/aggregateMarkers.js";
+import { seedAggregateSpec } from "../domain/aggregateSpec.js";
+import { decodeChangeRecord } from "../domain/streamRecord.js";
+import { createStreamAggregateHandler } from "../handlers/streamAggregate.js";
+
+const records = Number(process.argv[2] ?? 2000);
+const batchSize = Number(process.argv[3] ?? 100);
+
+/** Deterministic PRNG (mulberry32), so both approaches see the same workload. */
+const prng = (seed: number) => () => {
+  seed = (seed + 0x6d2b79f5) | 0;
+  let t = Math.imul(seed ^ (seed >>> 15), 1 | seed);
+  t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
+  return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+};
+
+const zipf = (n: number, random: () => number) => {
+  const weights = Array.from({ length: n }, (_, i) => 1 / (i + 1));
+  const total = weights.reduce((a, b) => a + b, 0);
+  return () => {
+    let r = random() * total;
+    for (let i = 0; i < n; i++) {
+      r -= weights[i] as number;
+      if (r <= 0) return i;
+    }
+    return n - 1;
+  };
+};
+
+const workload = (mix: "inserts" | "mixed") => {
+  const random = prng(42);
+  const item = zipf(50, random);
+  const db = new InMemoryDynamoDb(() => 1_700_000_000_000);
+  db.createTable("orders", { partitionKey: "order_id" }, { stream: true });
+  db.createTable("totals", { partitionKey: "order_date", sortKey: "item_number" });
+  let next = 0;
+  while (db.stream("orders").all().length < records) {
+    const roll = random();
+    const id =
+      mix === "mixed" && roll < 0.3 && next > 0 ? `o${Math.floor(random() * next)}` : `o${next++}`;
+    if (mix === "mixed" && roll < 0.1 && next > 0) db.delete("orders", { order_id: { S: id } });
+    else
+      db.put("orders", {
+        order_id: { S: id },
+        order_date: { S: `2026-11-${20 + Math.floor(random() * 3)}T10:00:00Z` },
+        item_id: { S: `item${item()}` },
+        quantity: { N: String(1 + Math.floor(random() * 20)) },
+      });
+  }
+  return db;
+};
+
+const exactlyOnce = async (mix: "inserts" | "mixed") => {
+  const db = workload(mix);
+  const store = new InMemoryAggregateStore(
+    db,
+    "totals",
+    seedAggregateSpec,
+    markerLayoutOf(seedAggregateSpec),
+    () => 0,
+  );
+  const handler = createStreamAggregateHandler({ store, rejects: new InMemoryRejectSink() });
+  const before = {
+    units: db.usage.writeUnits,
+    tx: db.usage.requests.get("TransactWriteItems") ?? 0,
+  };
+  await new StreamEventSourceRunner(db.stream("orders"), handler, {
+    batchSize,
+    sequenceOf: (r) => r.dynamodb?.SequenceNumber ?? "",
+    context: () => localContext("bench"),
+  }).drain();
+  return {
+    requests: (db.usage.requests.get("TransactWriteItems") ?? 0) - before.tx,
+    units: db.usage.writeUnits - before.units,
+  };
+};
+
+/** The seed's handler: one UpdateItem ADD per image that has a quantity (twice for a MODIFY). */
+const perRecordAdd = (mix: "inserts" | "mixed") => {
+  const db = workload(mix);
+  const before = { units: db.usage.writeUnits, calls: db.usage.requests.get("UpdateItem") ?? 0 };
+  db.stream("orders")
+    .all()
+    .forEach((raw, index) => {
+      const change = decodeChangeRecord(raw, index);
+      if (change._tag === "Left") return;
+      const { oldImage, newImage } = change.right;
+      for (const [image, sign] of [
+        [newImage, ""],
+        [oldImage, "-"],
+      ] as const) {
+        const one = deltasOf(seedAggregateSpec, {
+          ...change.right,
+          eventName: "INSERT",
+          newImage: image ?? {},
+        });
+        for (const d of one.deltas) db.add("totals", d.key, "quantity", `${sign}${d.amount}`);
+      }
+    });
+  return {
+    requests: (db.usage.requests.get("UpdateItem") ?? 0) - before.calls,
+    units: db.usage.writeUnits - before.units,
+  };
+};
+
+const per100 = (n: number) => ((n * 100) / records).toFixed(1);
+console.log(`records=${records} batch=${batchSize} items=50 (Zipf s=1) days=3`);
+console.log("workload | approach | requests/100 records | WCU/100 records");
+for (const mix of ["inserts", "mixed"] as const) {
+  const naive = perRecordAdd(mix);
+  const ours = await exactlyOnce(mix);
+  console.log(
+    `${mix} | per-record ADD (seed, not exactly-once) | ${per100(naive.requests)} | ${per100(naive.units)}`,
+  );
+  console.log(
+    `${mix} | chunked transactions + markers (exactly-once) | ${per100(ours.requests)} | ${per100(ours.units)}`,
+  );
+  console.log(
+    `${mix} | ratio ours/seed | ${(ours.requests / naive.requests).toFixed(2)}× requests | ${(ours.units / naive.units).toFixed(2)}× WCU`,
+  );
+}

@@ -1,0 +1,140 @@
+import Papa from "papaparse";
+
+/** One physical row of a CSV object, with the line it starts on (1-based). */
+export type CsvLine =
+  /** A row, its cells unquoted. */
+  | { readonly kind: "row"; readonly line: number; readonly cells: ReadonlyArray<string> }
+  /** A row that cannot be read cleanly (bad quotes, not UTF-8); the rows after it are still read. */
+  | { readonly kind: "malformed"; readonly line: number; readonly reason: string }
+  /** Reading stopped here (a runaway row): the rest of the object is not read. */
+  | { readonly kind: "fatal"; readonly line: number; readonly reason: string };
+
+/** Options of {@link readCsvRows}. */
+export interface CsvReadOptions {
+  /** Longest row accepted, in characters (default 1 MiB, well above a 400 KB item). */
+  readonly maxRowChars?: number;
+}
+
+type Newline = "\n" | "\r\n" | "\r";
+
+const DEFAULT_MAX_ROW_CHARS = 1024 * 1024;
+/** What the decoder puts in place of bytes that are not UTF-8. */
+const REPLACEMENT = "\uFFFD";
+const NOT_UTF8 =
+  "not valid UTF-8 (the row holds bytes that are not UTF-8, or U+FFFD, the mark of text already damaged)";
+
+/** The first line break outside quotes decides the file's line endings (as papaparse guesses). */
+const guessNewline = (text: string, final: boolean): Newline | undefined => {
+  let quoted = false;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (c === 0x22) quoted = !quoted;
+    else if (!quoted && c === 0x0a) return "\n";
+    else if (!quoted && c === 0x0d) {
+      if (i + 1 < text.length) return text.charCodeAt(i + 1) === 0x0a ? "\r\n" : "\r";
+      return final ? "\r" : undefined;
+    }
+  }
+  return final ? "\n" : undefined;
+};
+
+/** Line breaks (`\r\n`, `\r` or `\n`, quoted or not) in `text[from, to)`. */
+const countBreaks = (text: string, from: number, to: number): number => {
+  let breaks = 0;
+  for (let i = from; i < to; i++) {
+    const c = text.charCodeAt(i);
+    if (c === 0x0a) breaks++;
+    else if (c === 0x0d) {
+      breaks++;
+      if (text.charCodeAt(i + 1) === 0x0a) i++;
+    }
+  }
+  return breaks;
+};
+
+interface Parsed {
+  readonly lines: CsvLine[];
+  /** Characters of `text` consumed (complete rows only unless `final`). */
+  readonly consumed: number;
+  /** The line the unconsumed text starts on. */
+  readonly nextLine: number;
+}
+
+/** Parses the complete rows of `text` (and the last, unterminated one when `final`). */
+const parseRows = (text: string, newline: Newline, firstLine: number, final: boolean): Parsed => {
+  const lines: CsvLine[] = [];
+  const checkEncoding = text.includes(REPLACEMENT);
+  let line = firstLine;
+  let end = 0;
+  const parser = new Papa.Parser({
+    delimiter: ",",
+    newline,
+    quoteChar: '"',
+    step: (result: Papa.ParseStepResult<string[][]>) => {
+      const cells = result.data[0] ?? [];
+      const error = result.errors[0];
+      if (error !== undefined) lines.push({ kind: "malformed", line, reason: error.message });
+      else if (checkEncoding && cells.some((cell) => cell.includes(REPLACEMENT)))
+        lines.push({ kind: "malformed", line, reason: NOT_UTF8 });
+      else if (!(cells.length === 1 && cells[0] === "")) lines.push({ kind: "row", line, cells });
+      line += countBreaks(text, end, result.meta.cursor);
+      end = result.meta.cursor;
+    },
+  });
+  parser.parse(text, 0, !final);
+  return { lines, consumed: final ? text.length : end, nextLine: line };
+};
+
+/**
+ * Reads the rows of a CSV body as it streams: UTF-8 (a BOM is dropped; a row holding bytes that
+ * are not UTF-8 is reported `malformed`), `,`-separated, fields
+ * optionally quoted with `"` (quoted fields may hold commas, line breaks and `""`), line endings
+ * `\n`, `\r\n` or `\r` (guessed from the first line). Empty lines are skipped, but every row
+ * carries the physical line it starts on, counting the line breaks inside quoted fields.
+ *
+ * Pull-based: a chunk is read from `body` only when the consumer asks for a row the chunks read
+ * so far cannot give, so a consumer that awaits between rows holds the source back (at most
+ * one chunk of rows is buffered).
+ *
+ * @example
+ * for await (const row of readCsvRows(object.body)) if (row.kind === "row") console.log(row.line, row.cells);
+ */
+export async function* readCsvRows(
+  body: AsyncIterable<Uint8Array>,
+  options: CsvReadOptions = {},
+): AsyncGenerator<CsvLine, void, undefined> {
+  const maxRowChars = options.maxRowChars ?? DEFAULT_MAX_ROW_CHARS;
+  // Not fatal: bad bytes become U+FFFD (never a comma, quote or line break, so the CSV
+  // structure survives) and the rows holding them are reported as malformed.
+  const decoder = new TextDecoder("utf-8", { ignoreBOM: true });
+  let pending = "";
+  let line = 1;
+  let started = false;
+  let newline: Newline | undefined;
+  for await (const chunk of body) {
+    let text = decoder.decode(chunk, { stream: true });
+    if (!started && text.length > 0) {
+      started = true;
+      if (text.charCodeAt(0) === 0xfeff) text = text.slice(1);
+    }
+    pending += text;
+    newline ??= guessNewline(pending, false);
+    if (newline !== undefined) {
+      const parsed = parseRows(pending, newline, line, false);
+      pending = pending.slice(parsed.consumed);
+      line = parsed.nextLine;
+      yield* parsed.lines;
+    }
+    if (pending.length > maxRowChars) {
+      yield {
+        kind: "fatal",
+        line,
+        reason: `row longer than ${maxRowChars} characters (an unclosed quote?); the rest of the object is not read`,
+      };
+      return;
+    }
+  }
+  const tail = decoder.decode();
+  pending += started || tail.charCodeAt(0) !== 0xfeff ? tail : tail.slice(1);
+  yield* parseRows(pending, newline ?? guessNewline(pending, true) ?? "\n", line, true).lines;
+}

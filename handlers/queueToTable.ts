@@ -1,0 +1,129 @@
+import { DynamoDBClient } from "@aws-sdk/client-dynamodb";
+import middy from "@middy/core";
+import type { Context, SQSBatchResponse, SQSEvent, SQSRecord } from "aws-lambda";
+import * as E from "fp-ts/lib/Either.js";
+import { DynamoDbTableWriter } from "../adapters/aws/DynamoDbTableWriter.js";
+import { LogRejectSink } from "../adapters/aws/LogRejectSink.js";
+import { describeError, toThrowable } from "../domain/errors.js";
+import { decodeMessageBody } from "../domain/messageBody.js";
+import { lastPerKey, type WriteCommand } from "../domain/writeCommand.js";
+import type { RejectedRecord, RejectSink } from "../ports/rejectSink.js";
+import type { TableWriter } from "../ports/tableWriter.js";
+import { deadlineOf } from "./deadline.js";
+import { readEnv, requiredString } from "./env.js";
+import { lazyHandler } from "./lazyHandler.js";
+
+/** What the queue-to-table handler needs. */
+export interface QueueToTableDeps {
+  readonly table: TableWriter;
+  readonly rejects: RejectSink;
+  /** Operational notes (transient failures); silent by default. */
+  readonly log?: (message: string, detail: Readonly<Record<string, unknown>>) => void;
+}
+
+const identityOf = (record: SQSRecord): Readonly<Record<string, unknown>> => ({
+  messageId: record.messageId,
+  queue: record.eventSourceARN,
+  receiveCount: record.attributes?.ApproximateReceiveCount,
+  ...(record.attributes?.MessageGroupId === undefined
+    ? {}
+    : { messageGroupId: record.attributes.MessageGroupId }),
+});
+
+/**
+ * SQS → table, correct under at-least-once delivery. Decodes every message
+ * (domain/messageBody.ts), reduces all commands of the batch to the last one per key
+ * (`lastPerKey`: highest `seq` when commands carry one, else delivery order), writes them with
+ * ONE `TableWriter.write`, and maps failed commands back to their messages: a message fails when
+ * one of its commands failed transiently, and is then redelivered by SQS. A message whose only
+ * commands were superseded by a newer command of the same key is done.
+ *
+ * Invalid messages (undecodable, invalid attributes) and commands the table rejects as invalid
+ * will never succeed: they go to `deps.rejects` AND are acknowledged, so they do not cycle through
+ * retries into the dead-letter queue. On FIFO queues, once a message of a group fails, every later
+ * message of that group in the batch is reported failed too, so a group is never applied out of
+ * order. Partial batch failures are computed here (equivalent to @middy/sqs-partial-batch-failure,
+ * which only knows per-message promises, not one write for the whole batch).
+ *
+ * Ordering: a FIFO queue delivers each key's commands in order. A standard queue may reorder and
+ * duplicate; within one batch the `seq` guard (lastPerKey) makes an older command lose to a newer
+ * one, so duplicates and in-batch reordering converge. Across batches a standard queue gives no
+ * such guarantee: use a FIFO queue for strict per-key ordering.
+ *
+ * @example
+ * export const handler = createQueueToTableHandler({ table, rejects: new LogRejectSink("replica") });
+ */
+export const createQueueToTableHandler = (deps: QueueToTableDeps) =>
+  middy(async (event: SQSEvent, context: Context): Promise<SQSBatchResponse> => {
+    const records = event.Records ?? [];
+    if (records.length === 0) return { batchItemFailures: [] };
+    const schema = await deps.table.keySchema()();
+    if (E.isLeft(schema)) throw toThrowable(schema.left);
+    const rejects: RejectedRecord[] = [];
+    const owner = new Map<WriteCommand, number>();
+    const undecodable = new Set<number>();
+    const commands: WriteCommand[] = [];
+    records.forEach((record, index) => {
+      const decoded = decodeMessageBody(record.messageId, record.body, schema.right);
+      if (E.isLeft(decoded)) {
+        rejects.push({ error: decoded.left, identity: identityOf(record) });
+        undecodable.add(index);
+        return;
+      }
+      for (const command of decoded.right) {
+        owner.set(command, index);
+        commands.push(command);
+      }
+    });
+    const failedMessages = new Set<number>();
+    const winners = lastPerKey(commands);
+    if (winners.length > 0) {
+      const report = await deps.table.write(winners, deadlineOf(context))();
+      if (E.isLeft(report)) {
+        if (report.left._tag === "Configuration") throw toThrowable(report.left);
+        deps.log?.("write failed; every message with commands is retried", {
+          error: describeError(report.left),
+        });
+        for (const command of winners) failedMessages.add(owner.get(command) ?? -1);
+      } else {
+        for (const { command, error } of report.right.failed) {
+          const index = owner.get(command) ?? -1;
+          const record = records[index];
+          if (error._tag === "InvalidRecord" && record !== undefined)
+            rejects.push({
+              error,
+              identity: { ...identityOf(record), source: command.source, key: command.key },
+            });
+          else failedMessages.add(index);
+        }
+      }
+    }
+    const blockedGroups = new Set<string>();
+    const batchItemFailures = records.flatMap((record, index) => {
+      const group = record.attributes?.MessageGroupId;
+      const fails =
+        failedMessages.has(index) ||
+        (group !== undefined && blockedGroups.has(group) && !undecodable.has(index));
+      if (fails && group !== undefined) blockedGroups.add(group);
+      return fails ? [{ itemIdentifier: record.messageId }] : [];
+    });
+    if (rejects.length > 0) await deps.rejects.reject(rejects);
+    return { batchItemFailures };
+  });
+
+/**
+ * The Lambda entry point: `TABLE_NAME` from the environment, DynamoDB client from the default
+ * credential/region chain, rejects logged as structured lines.
+ * @example // template.yaml: Handler: handlers/queueToTable.handler, Environment: TABLE_NAME
+ */
+export const handler = lazyHandler(() => {
+  const env = readEnv(process.env, { TABLE_NAME: requiredString });
+  if (!env.ok) return env;
+  return {
+    ok: true,
+    value: createQueueToTableHandler({
+      table: new DynamoDbTableWriter(new DynamoDBClient({}), env.value.TABLE_NAME),
+      rejects: new LogRejectSink("queueToTable"),
+    }),
+  };
+});

@@ -1,0 +1,120 @@
+import { createHash } from "node:crypto";
+import { SQSClient } from "@aws-sdk/client-sqs";
+import middy from "@middy/core";
+import type { Context, DynamoDBBatchResponse, DynamoDBStreamEvent } from "aws-lambda";
+import * as E from "fp-ts/lib/Either.js";
+import { LogRejectSink } from "../adapters/aws/LogRejectSink.js";
+import { SqsMessageQueue } from "../adapters/aws/SqsMessageQueue.js";
+import { type AttributeMap, canonicalKey } from "../domain/attributeValue.js";
+import { changeToCommand } from "../domain/changeToCommand.js";
+import { describeError, type InvalidRecord, toThrowable } from "../domain/errors.js";
+import { encodeMessageBody } from "../domain/messageBody.js";
+import { decodeChangeRecord } from "../domain/streamRecord.js";
+import type { MessageQueue, OutgoingMessage } from "../ports/messageQueue.js";
+import type { RejectedRecord, RejectSink } from "../ports/rejectSink.js";
+import { deadlineOf } from "./deadline.js";
+import { readEnv, requiredString } from "./env.js";
+import { lazyHandler } from "./lazyHandler.js";
+import { rejectionOf } from "./streamRejects.js";
+
+/** What the stream-to-queue handler needs. */
+export interface StreamToQueueDeps {
+  readonly queue: MessageQueue;
+  readonly rejects: RejectSink;
+  /** Operational notes (transient failures); silent by default. */
+  readonly log?: (message: string, detail: Readonly<Record<string, unknown>>) => void;
+}
+
+const SQS_ID = /^[!-~]{1,128}$/;
+
+/**
+ * An id SQS accepts as MessageGroupId / MessageDeduplicationId (1–128 printable ASCII characters):
+ * the text itself when it fits, else its SHA-256 in hex.
+ * @example sqsSafeId('[["id",{"S":"a"}]]') // '[["id",{"S":"a"}]]'
+ */
+export const sqsSafeId = (text: string): string =>
+  SQS_ID.test(text) ? text : createHash("sha256").update(text, "utf8").digest("hex");
+
+/**
+ * The FIFO message group of an item: its canonical key, so one key's changes stay in order.
+ * @example messageGroupIdOf({ id: { S: "a" } }) // '[["id",{"S":"a"}]]'
+ */
+export const messageGroupIdOf = (key: AttributeMap): string => sqsSafeId(canonicalKey(key));
+
+/**
+ * DynamoDB stream → SQS, correct under at-least-once delivery. Every INSERT/MODIFY/REMOVE becomes
+ * one command (put of the new image / delete of the key, carrying the stream SequenceNumber as
+ * `seq`), one command per message. FIFO queues get MessageGroupId = the item's key (so a key's
+ * changes are delivered in order) and MessageDeduplicationId = the eventID (a resent record is
+ * dropped by the queue within 5 minutes). Records that can never succeed (undecodable, too big
+ * for a message) go to `deps.rejects` and are skipped. When some messages could not be sent, the
+ * response names the SequenceNumber of the FIRST record not sent: Lambda retries from there, and
+ * nothing after it is reported done (rejects after it are reported on the retry). A
+ * `Configuration` error throws (the whole batch is retried).
+ *
+ * @example
+ * export const handler = createStreamToQueueHandler({ queue, rejects: new LogRejectSink("replica") });
+ */
+export const createStreamToQueueHandler = (deps: StreamToQueueDeps) =>
+  middy(async (event: DynamoDBStreamEvent, context: Context): Promise<DynamoDBBatchResponse> => {
+    const records = event.Records ?? [];
+    const rejected: { index: number; reject: RejectedRecord }[] = [];
+    const messages: OutgoingMessage[] = [];
+    const reject = (index: number, error: InvalidRecord) =>
+      rejected.push({ index, reject: rejectionOf(error, records[index]) });
+    records.forEach((raw, index) => {
+      const command = E.chain(changeToCommand)(decodeChangeRecord(raw, index));
+      if (E.isLeft(command)) {
+        reject(index, command.left);
+        return;
+      }
+      messages.push({
+        id: String(index),
+        body: encodeMessageBody([command.right]),
+        ...(deps.queue.fifo
+          ? {
+              groupId: messageGroupIdOf(command.right.key),
+              deduplicationId: sqsSafeId(command.right.source),
+            }
+          : {}),
+      });
+    });
+    const sent = await deps.queue.send(messages, deadlineOf(context))();
+    if (E.isLeft(sent)) {
+      if (sent.left._tag === "Configuration") throw toThrowable(sent.left);
+      deps.log?.("send failed; the whole batch will be retried", {
+        error: describeError(sent.left),
+      });
+    }
+    let firstNotSent = E.isLeft(sent) ? Number(messages[0]?.id ?? records.length) : records.length;
+    for (const { id, error } of E.isRight(sent) ? sent.right.failed : []) {
+      if (error._tag === "InvalidRecord") reject(Number(id), error);
+      else firstNotSent = Math.min(firstNotSent, Number(id));
+    }
+    const done = rejected.filter((r) => r.index < firstNotSent).map((r) => r.reject);
+    if (done.length > 0) await deps.rejects.reject(done);
+    if (firstNotSent >= records.length) return { batchItemFailures: [] };
+    const sequence = records[firstNotSent]?.dynamodb?.SequenceNumber ?? "";
+    deps.log?.("some records were not sent; Lambda retries from the first", {
+      sequenceNumber: sequence,
+      notSent: records.length - firstNotSent,
+    });
+    return { batchItemFailures: [{ itemIdentifier: sequence }] };
+  });
+
+/**
+ * The Lambda entry point: `QUEUE_URL` from the environment, SQS client from the default
+ * credential/region chain, rejects logged as structured lines.
+ * @example // template.yaml: Handler: handlers/streamToQueue.handler, Environment: QUEUE_URL
+ */
+export const handler = lazyHandler(() => {
+  const env = readEnv(process.env, { QUEUE_URL: requiredString });
+  if (!env.ok) return env;
+  return {
+    ok: true,
+    value: createStreamToQueueHandler({
+      queue: new SqsMessageQueue(new SQSClient({}), env.value.QUEUE_URL),
+      rejects: new LogRejectSink("streamToQueue"),
+    }),
+  };
+});

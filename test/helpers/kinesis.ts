@@ -1,0 +1,116 @@
+import type {
+  KinesisStreamBatchResponse,
+  KinesisStreamEvent,
+  KinesisStreamRecord,
+} from "aws-lambda";
+import { InMemoryDynamoDb } from "../../adapters/memory/InMemoryDynamoDb.js";
+import { InMemoryKinesis } from "../../adapters/memory/InMemoryKinesis.js";
+import { InMemoryRejectSink } from "../../adapters/memory/InMemoryRejectSink.js";
+import { InMemoryTableWriter } from "../../adapters/memory/InMemoryTableWriter.js";
+import { localContext } from "../../adapters/memory/localContext.js";
+import { noWaitRetryEnv } from "../../adapters/retry.js";
+import { EVENT_LOG_KEY_SCHEMA } from "../../domain/eventLog.js";
+import { createKinesisToTableHandler } from "../../handlers/kinesisToTable.js";
+
+/** Base64 of a text's UTF-8 bytes. */
+export const base64 = (text: string): string => Buffer.from(text, "utf8").toString("base64");
+
+/** What a hand-made Kinesis record carries (every field has a default). */
+export interface KinesisRecordSpec {
+  /** A JSON value (serialized), or `{ raw }`: the exact base64 text of `kinesis.data`. */
+  readonly payload?: unknown;
+  readonly raw?: string;
+  readonly sequenceNumber?: string;
+  readonly shardId?: string;
+  readonly partitionKey?: string;
+  /** Seconds since the epoch, with a fraction (Lambda's `approximateArrivalTimestamp`). */
+  readonly arrival?: number;
+}
+
+let counter = 0;
+
+/** A Kinesis record as Lambda delivers it, with a fresh sequence number unless one is given. */
+export const kinesisRecord = (spec: KinesisRecordSpec = {}): KinesisStreamRecord => {
+  counter += 1;
+  const shardId = spec.shardId ?? "shardId-000000000000";
+  const sequenceNumber = spec.sequenceNumber ?? String(49_000_000_000_000n + BigInt(counter));
+  return {
+    awsRegion: "us-east-1",
+    eventID: `${shardId}:${sequenceNumber}`,
+    eventName: "aws:kinesis:record",
+    eventSource: "aws:kinesis",
+    eventSourceARN: "arn:aws:kinesis:us-east-1:000000000000:stream/EventStream",
+    eventVersion: "1.0",
+    invokeIdentityArn: "arn:aws:iam::000000000000:role/lambda-role",
+    kinesis: {
+      approximateArrivalTimestamp: spec.arrival ?? 1_700_000_000.123,
+      data:
+        spec.raw ?? base64(JSON.stringify(spec.payload ?? { sensor: "temperature", value: 22.5 })),
+      kinesisSchemaVersion: "1.0",
+      partitionKey: spec.partitionKey ?? "1",
+      sequenceNumber,
+    },
+  };
+};
+
+/** A Kinesis event holding the records. */
+export const kinesisEvent = (records: ReadonlyArray<KinesisStreamRecord>): KinesisStreamEvent => ({
+  Records: [...records],
+});
+
+/**
+ * The seed's pipeline in memory: an `EventStream` (1 shard) on a virtual clock, an `EventLogs`
+ * table keyed by `eventId`, and the handler writing through an {@link InMemoryTableWriter}
+ * that never waits between retries.
+ */
+export const eventLogRig = (options: { readonly shards?: number } = {}) => {
+  let now = 1_700_000_000_000;
+  const clock = () => now;
+  const kinesis = new InMemoryKinesis(clock);
+  kinesis.createStream("EventStream", options.shards ?? 1);
+  const db = new InMemoryDynamoDb(clock);
+  db.createTable("EventLogs", EVENT_LOG_KEY_SCHEMA);
+  const rejects = new InMemoryRejectSink();
+  const table = new InMemoryTableWriter(db, "EventLogs", noWaitRetryEnv);
+  const handler = createKinesisToTableHandler({ table, rejects });
+  const invoke = (
+    records: ReadonlyArray<KinesisStreamRecord>,
+  ): Promise<KinesisStreamBatchResponse> =>
+    handler(kinesisEvent(records), localContext("kinesisToTable", 60_000, clock));
+  /** Advances the virtual clock. */
+  const advance = (ms: number) => {
+    now += ms;
+  };
+  return { kinesis, db, rejects, handler, invoke, advance, clock };
+};
+
+/**
+ * Feeds one shard to a handler the way Lambda's Kinesis event source does with
+ * ReportBatchItemFailures: batches of `batchSize` from the checkpoint; after a response naming a
+ * failed sequence number, the next batch starts at that record. Stops when the shard is drained
+ * or after `maxInvocations`.
+ */
+export const pollShard = async (
+  kinesis: InMemoryKinesis,
+  stream: string,
+  shardId: string,
+  invoke: (records: ReadonlyArray<KinesisStreamRecord>) => Promise<KinesisStreamBatchResponse>,
+  options: { readonly batchSize?: number; readonly maxInvocations?: number } = {},
+): Promise<{ readonly invocations: number; readonly checkpoint: string | undefined }> => {
+  let checkpoint: string | undefined;
+  let invocations = 0;
+  while (invocations < (options.maxInvocations ?? 100)) {
+    const batch = kinesis.read(stream, shardId, checkpoint, options.batchSize ?? 100);
+    if (batch.length === 0) break;
+    invocations += 1;
+    const response = await invoke(batch);
+    const failed = response.batchItemFailures[0]?.itemIdentifier;
+    const at =
+      failed === undefined
+        ? batch.length
+        : batch.findIndex((r) => r.kinesis.sequenceNumber === failed);
+    if (at < 0) throw new Error(`the handler reported ${failed}, not in the batch`);
+    if (at > 0) checkpoint = batch[at - 1]?.kinesis.sequenceNumber;
+  }
+  return { invocations, checkpoint };
+};
