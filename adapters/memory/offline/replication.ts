@@ -1,0 +1,80 @@
+import type { DynamoDBRecord } from "aws-lambda";
+import type { KeySchema } from "../../../domain/attributeValue.js";
+import { createQueueToTableHandler } from "../../../handlers/queueToTable.js";
+import { createStreamToQueueHandler } from "../../../handlers/streamToQueue.js";
+import { noWaitRetryEnv } from "../../retry.js";
+import { InMemoryDynamoDb } from "../InMemoryDynamoDb.js";
+import { InMemoryMessageQueue } from "../InMemoryMessageQueue.js";
+import { InMemoryRejectSink } from "../InMemoryRejectSink.js";
+import { InMemorySqs } from "../InMemorySqs.js";
+import { InMemoryTableWriter } from "../InMemoryTableWriter.js";
+import { SqsEventSourceRunner } from "../SqsEventSourceRunner.js";
+import { StreamEventSourceRunner } from "../StreamEventSourceRunner.js";
+import { virtualClock } from "../virtualClock.js";
+
+/** Settings of the offline replication pipeline. */
+export interface OfflineReplicationOptions {
+  /** Key of the source and replica tables (default `pk`). */
+  readonly keySchema?: KeySchema;
+  /** FIFO queue (per-key order) or standard queue (default FIFO). */
+  readonly fifo?: boolean;
+  readonly streamBatchSize?: number;
+  /** Messages per queueToTable invocation (seed 000: 10). */
+  readonly queueBatchSize?: number;
+}
+
+/**
+ * Seed 000 offline: table `source` (with a stream) → streamToQueue → SQS queue (DLQ after 5
+ * receives) → queueToTable in batches of 10 → table `replica`, on in-memory services and a
+ * virtual clock. Write to `db` table `source`, then `run()`.
+ *
+ * @example
+ * const p = offlineReplication();
+ * p.db.put("source", { pk: { S: "a" } });
+ * await p.run();
+ * p.db.scan("replica"); // [{ pk: { S: "a" } }]
+ */
+export const offlineReplication = (options: OfflineReplicationOptions = {}) => {
+  const clock = virtualClock();
+  const schema = options.keySchema ?? { partitionKey: "pk" };
+  const db = new InMemoryDynamoDb(clock.now);
+  db.createTable("source", schema, { stream: true });
+  db.createTable("replica", schema);
+  const sqs = new InMemorySqs(clock.now);
+  const fifo = options.fifo ?? true;
+  const queueName = fifo ? "replica.fifo" : "replica";
+  const dlqName = fifo ? "replica-dlq.fifo" : "replica-dlq";
+  sqs.createQueue(dlqName, { visibilityTimeoutSeconds: 30 });
+  sqs.createQueue(queueName, {
+    visibilityTimeoutSeconds: 30,
+    redrive: { deadLetterQueue: dlqName, maxReceiveCount: 5 },
+  });
+  const rejects = new InMemoryRejectSink();
+  const streamHandler = createStreamToQueueHandler({
+    queue: new InMemoryMessageQueue(sqs, queueName, noWaitRetryEnv),
+    rejects,
+  });
+  const queueHandler = createQueueToTableHandler({
+    table: new InMemoryTableWriter(db, "replica", noWaitRetryEnv),
+    rejects,
+  });
+  const stream = new StreamEventSourceRunner<DynamoDBRecord>(db.stream("source"), streamHandler, {
+    batchSize: options.streamBatchSize ?? 100,
+    sequenceOf: (record) => record.dynamodb?.SequenceNumber ?? "",
+  });
+  const consumer = new SqsEventSourceRunner(sqs, queueName, queueHandler, {
+    clock: clock.now,
+    advanceClock: clock.advance,
+    batchSize: options.queueBatchSize ?? 10,
+  });
+  return {
+    clock,
+    db,
+    sqs,
+    queueName,
+    dlqName,
+    rejects,
+    /** Delivers the source's stream to the queue, then drains the queue into the replica. */
+    run: async () => ({ stream: await stream.drain(), queue: await consumer.run() }),
+  };
+};
