@@ -45,26 +45,31 @@ export const createStreamAggregateHandler = (deps: StreamAggregateDeps) => {
   const spec = deps.spec ?? seedAggregateSpec;
   const apply = applyAggregates(deps.store);
   return middy(async (event: DynamoDBStreamEvent): Promise<DynamoDBBatchResponse> => {
-    const rejected: RejectedRecord[] = [];
+    const invalid: { readonly index: number; readonly rejection: RejectedRecord }[] = [];
     const records: RecordDeltas[] = [];
     event.Records.forEach((raw, index) => {
       const change = decodeChangeRecord(raw, index);
       if (E.isLeft(change)) {
-        rejected.push(rejectionOf(change.left, raw));
+        invalid.push({ index, rejection: rejectionOf(change.left, raw) });
         return;
       }
       const deltas = deltasOf(spec, change.right);
-      for (const error of deltas.errors) rejected.push(rejectionOf(error, raw));
+      for (const error of deltas.errors)
+        invalid.push({ index, rejection: rejectionOf(error, raw) });
       records.push(deltas);
     });
     const report = await apply(records)();
-    for (const error of report.rejected)
-      rejected.push(
-        rejectionOf(
-          error,
-          event.Records.find((r) => r.eventID === error.recordId),
-        ),
-      );
+    for (const error of report.rejected) {
+      const index = event.Records.findIndex((r) => r.eventID === error.recordId);
+      invalid.push({ index, rejection: rejectionOf(error, event.Records[index]) });
+    }
+    // Records from the resume point on are delivered again: report them then, not twice.
+    const resumeAt = report.stopped?.resumeAt;
+    const cut =
+      resumeAt === undefined
+        ? event.Records.length
+        : event.Records.findIndex((r) => r.dynamodb?.SequenceNumber === resumeAt);
+    const rejected = invalid.filter(({ index }) => index < cut).map(({ rejection }) => rejection);
     if (rejected.length > 0) await deps.rejects.reject(rejected);
     deps.log?.({
       pipeline: "streamAggregate",
