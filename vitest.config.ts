@@ -3,7 +3,9 @@ import { defineConfig } from "vitest/config";
 export default defineConfig({
   test: {
     include: ["test/**/*.test.ts"],
+    globalSetup: ["test/emulators/globalSetup.ts"],
     pool: "forks",
     testTimeout: 30_000,
+    hookTimeout: 60_000,
   },
 });
