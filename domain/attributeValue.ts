@@ -63,13 +63,18 @@ export const canonicalKey = (key: AttributeMap): string =>
       .map((name) => [name, key[name]]),
   );
 
-const utf8Length = (text: string): number => {
+/**
+ * Length of a string in UTF-8 bytes, without encoding it (a lone surrogate counts 3 bytes, as
+ * its replacement character would).
+ * @example utf8Length("ñ") // 2
+ */
+export const utf8Length = (text: string): number => {
   let bytes = 0;
   for (let i = 0; i < text.length; i++) {
     const code = text.charCodeAt(i);
     if (code < 0x80) bytes += 1;
     else if (code < 0x800) bytes += 2;
-    else if (code >= 0xd800 && code <= 0xdbff) {
+    else if (code >= 0xd800 && code <= 0xdbff && i + 1 < text.length) {
       bytes += 4;
       i++;
     } else bytes += 3;

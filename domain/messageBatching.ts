@@ -1,4 +1,5 @@
 import type { OutgoingMessage } from "../ports/messageQueue.js";
+import { utf8Length } from "./attributeValue.js";
 import { type InvalidRecord, invalidRecord } from "./errors.js";
 
 /** SendMessageBatch's limits. */
@@ -18,27 +19,13 @@ export interface MessageBatches {
   readonly oversize: ReadonlyArray<{ readonly id: string; readonly error: InvalidRecord }>;
 }
 
-const utf8Bytes = (text: string): number => {
-  let bytes = 0;
-  for (let i = 0; i < text.length; i++) {
-    const code = text.charCodeAt(i);
-    if (code < 0x80) bytes += 1;
-    else if (code < 0x800) bytes += 2;
-    else if (code >= 0xd800 && code <= 0xdbff && i + 1 < text.length) {
-      bytes += 4;
-      i++;
-    } else bytes += 3;
-  }
-  return bytes;
-};
-
 /**
  * What a message counts against SQS's size limit: its body in UTF-8 plus its message attributes.
  * {@link OutgoingMessage} carries no message attributes (group and deduplication ids are request
  * parameters, not attributes), so this is the body's size.
  * @example messageBytes({ id: "0", body: "héllo" }) // 6
  */
-export const messageBytes = (message: OutgoingMessage): number => utf8Bytes(message.body);
+export const messageBytes = (message: OutgoingMessage): number => utf8Length(message.body);
 
 /**
  * Splits messages, in order, into SendMessageBatch chunks of at most `maxEntries` entries and

@@ -6,11 +6,26 @@ export interface ShardReader<R> {
   readonly read: (afterSequence: string | undefined, limit: number) => ReadonlyArray<R>;
 }
 
+/** What a stream handler answers: a partial batch response, or nothing (all succeeded). */
+export type StreamBatchResponse =
+  | { batchItemFailures: ReadonlyArray<{ itemIdentifier?: string }> }
+  | undefined;
+
 /** A stream handler as Lambda calls it (DynamoDB or Kinesis stream event). */
 export type StreamHandler<R> = (
   event: { Records: R[] },
   context: Context,
-) => Promise<{ batchItemFailures: ReadonlyArray<{ itemIdentifier?: string }> } | undefined>;
+) => Promise<StreamBatchResponse>;
+
+/** The handler's answer to one invocation, or the error it threw. */
+export type StreamResponse = StreamBatchResponse | { readonly error: unknown };
+
+/** What one invocation did: records completed (checkpointed), whether some failed, the response. */
+export interface StepResult {
+  readonly completed: number;
+  readonly failed: boolean;
+  readonly response: StreamResponse;
+}
 
 /** How the runner behaves, as the matching event source mapping settings would. */
 export interface StreamRunnerOptions<R> {
@@ -48,55 +63,64 @@ export class StreamEventSourceRunner<R> {
     private readonly options: StreamRunnerOptions<R>,
   ) {}
 
+  private attempt = 0;
+
+  /**
+   * One invocation on the next batch, as Lambda would make it: returns how many records it
+   * completed (the checkpoint moves past them) and the handler's response, or undefined when
+   * the shard has no new record.
+   */
+  async step(): Promise<StepResult | undefined> {
+    const batch = this.shard.read(this.checkpoint, this.options.batchSize);
+    if (batch.length === 0) return undefined;
+    if (this.attempt >= (this.options.maxAttempts ?? 1_000))
+      throw new Error(
+        `batch starting at ${this.options.sequenceOf(batch[0] as R)} failed ${this.attempt} times`,
+      );
+    this.options.onInvoke?.(batch, this.attempt);
+    const { next, response } = await this.invoke(batch);
+    const done =
+      next === "whole-batch-failed"
+        ? 0
+        : next === undefined
+          ? batch.length
+          : batch.findIndex((r) => this.options.sequenceOf(r) === next);
+    this.attempt = done === 0 ? this.attempt + 1 : 0;
+    if (done > 0) this.checkpoint = this.options.sequenceOf(batch[done - 1] as R);
+    return { completed: done, failed: done < batch.length, response };
+  }
+
   /** Processes every record available now (and those added while running). */
   async drain(): Promise<StreamRunStats> {
     let invocations = 0;
     let failedInvocations = 0;
     let records = 0;
-    let attempt = 0;
     for (;;) {
-      const batch = this.shard.read(this.checkpoint, this.options.batchSize);
-      if (batch.length === 0) return { invocations, failedInvocations, records };
-      if (attempt >= (this.options.maxAttempts ?? 1_000))
-        throw new Error(
-          `batch starting at ${this.options.sequenceOf(batch[0] as R)} failed ${attempt} times`,
-        );
-      this.options.onInvoke?.(batch, attempt);
+      const step = await this.step();
+      if (step === undefined) return { invocations, failedInvocations, records };
       invocations += 1;
-      const next = await this.invoke(batch);
-      if (next === "whole-batch-failed") {
-        failedInvocations += 1;
-        attempt += 1;
-        continue;
-      }
-      const done =
-        next === undefined
-          ? batch.length
-          : batch.findIndex((r) => this.options.sequenceOf(r) === next);
-      if (done < batch.length) failedInvocations += 1;
-      attempt = done === 0 ? attempt + 1 : 0;
-      records += done;
-      if (done > 0) this.checkpoint = this.options.sequenceOf(batch[done - 1] as R);
+      records += step.completed;
+      if (step.failed) failedInvocations += 1;
     }
   }
 
   /** Returns the sequence number to resume from, undefined when all succeeded. */
   private async invoke(
     batch: ReadonlyArray<R>,
-  ): Promise<string | undefined | "whole-batch-failed"> {
+  ): Promise<{ next: string | undefined | "whole-batch-failed"; response: StreamResponse }> {
     try {
       const context = this.options.context?.() ?? localContext("stream-consumer");
       const response = await this.handler({ Records: [...batch] }, context);
       const failures = response?.batchItemFailures ?? [];
-      if (failures.length === 0) return undefined;
+      if (failures.length === 0) return { next: undefined, response };
       const sequences = batch.map(this.options.sequenceOf);
       const indexes = failures.map((f) =>
         f.itemIdentifier ? sequences.indexOf(f.itemIdentifier) : -1,
       );
-      if (indexes.some((i) => i < 0)) return "whole-batch-failed";
-      return sequences[Math.min(...indexes)];
-    } catch {
-      return "whole-batch-failed";
+      if (indexes.some((i) => i < 0)) return { next: "whole-batch-failed", response };
+      return { next: sequences[Math.min(...indexes)], response };
+    } catch (error) {
+      return { next: "whole-batch-failed", response: { error } };
     }
   }
 }

@@ -3,6 +3,7 @@ import { InMemoryDynamoDb } from "../../adapters/memory/InMemoryDynamoDb.js";
 import { InMemoryJobRunner } from "../../adapters/memory/InMemoryJobRunner.js";
 import { InMemoryRejectSink } from "../../adapters/memory/InMemoryRejectSink.js";
 import { localContext } from "../../adapters/memory/localContext.js";
+import { StreamEventSourceRunner } from "../../adapters/memory/StreamEventSourceRunner.js";
 import type { Mapping } from "../../domain/applyMapping.js";
 import type { AttributeMap } from "../../domain/attributeValue.js";
 import type { ChangeRecord } from "../../domain/streamRecord.js";
@@ -54,7 +55,11 @@ export const streamRecord = (
  * batch start at that record).
  */
 export const glueRig = (
-  options: { readonly maxConcurrentRuns?: number; readonly mappings?: ReadonlyArray<Mapping> } = {},
+  options: {
+    readonly maxConcurrentRuns?: number;
+    readonly mappings?: ReadonlyArray<Mapping>;
+    readonly batchSize?: number;
+  } = {},
 ) => {
   let now = 1_700_000_000_000;
   const clock = () => now;
@@ -75,23 +80,17 @@ export const glueRig = (
     rejects,
     jobArguments: { "--source": "api-pagos" },
   });
-  let checkpoint: string | undefined;
+  const runner = new StreamEventSourceRunner<DynamoDBRecord>(db.stream("api-pagos"), handler, {
+    batchSize: options.batchSize ?? 100,
+    sequenceOf: (record) => record.dynamodb?.SequenceNumber ?? "",
+    context: () => localContext("streamToGlue", 60_000, clock),
+  });
   /** One invocation on the next batch of the stream (undefined when there is nothing new). */
-  const poll = async (batchSize = 100): Promise<DynamoDBBatchResponse | undefined> => {
-    const batch = db.stream("api-pagos").read(checkpoint, batchSize);
-    if (batch.length === 0) return undefined;
-    const response = await handler(
-      { Records: [...batch] },
-      localContext("streamToGlue", 60_000, clock),
-    );
-    const failed = response.batchItemFailures[0]?.itemIdentifier;
-    const at =
-      failed === undefined
-        ? batch.length
-        : batch.findIndex((r) => r.dynamodb?.SequenceNumber === failed);
-    if (at < 0) throw new Error(`the handler reported ${failed}, not in the batch`);
-    if (at > 0) checkpoint = batch[at - 1]?.dynamodb?.SequenceNumber;
-    return response;
+  const poll = async (): Promise<DynamoDBBatchResponse | undefined> => {
+    const step = await runner.step();
+    if (step !== undefined && step.response !== undefined && "error" in step.response)
+      throw step.response.error;
+    return step?.response as DynamoDBBatchResponse | undefined;
   };
   const advance = (ms: number) => {
     now += ms;

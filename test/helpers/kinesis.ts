@@ -8,6 +8,7 @@ import { InMemoryKinesis } from "../../adapters/memory/InMemoryKinesis.js";
 import { InMemoryRejectSink } from "../../adapters/memory/InMemoryRejectSink.js";
 import { InMemoryTableWriter } from "../../adapters/memory/InMemoryTableWriter.js";
 import { localContext } from "../../adapters/memory/localContext.js";
+import { StreamEventSourceRunner } from "../../adapters/memory/StreamEventSourceRunner.js";
 import { noWaitRetryEnv } from "../../adapters/retry.js";
 import { EVENT_LOG_KEY_SCHEMA } from "../../domain/eventLog.js";
 import { createKinesisToTableHandler } from "../../handlers/kinesisToTable.js";
@@ -85,10 +86,8 @@ export const eventLogRig = (options: { readonly shards?: number } = {}) => {
 };
 
 /**
- * Feeds one shard to a handler the way Lambda's Kinesis event source does with
- * ReportBatchItemFailures: batches of `batchSize` from the checkpoint; after a response naming a
- * failed sequence number, the next batch starts at that record. Stops when the shard is drained
- * or after `maxInvocations`.
+ * Feeds one shard to a handler the way Lambda's Kinesis event source does (with
+ * ReportBatchItemFailures), through the library's StreamEventSourceRunner.
  */
 export const pollShard = async (
   kinesis: InMemoryKinesis,
@@ -96,21 +95,16 @@ export const pollShard = async (
   shardId: string,
   invoke: (records: ReadonlyArray<KinesisStreamRecord>) => Promise<KinesisStreamBatchResponse>,
   options: { readonly batchSize?: number; readonly maxInvocations?: number } = {},
-): Promise<{ readonly invocations: number; readonly checkpoint: string | undefined }> => {
-  let checkpoint: string | undefined;
-  let invocations = 0;
-  while (invocations < (options.maxInvocations ?? 100)) {
-    const batch = kinesis.read(stream, shardId, checkpoint, options.batchSize ?? 100);
-    if (batch.length === 0) break;
-    invocations += 1;
-    const response = await invoke(batch);
-    const failed = response.batchItemFailures[0]?.itemIdentifier;
-    const at =
-      failed === undefined
-        ? batch.length
-        : batch.findIndex((r) => r.kinesis.sequenceNumber === failed);
-    if (at < 0) throw new Error(`the handler reported ${failed}, not in the batch`);
-    if (at > 0) checkpoint = batch[at - 1]?.kinesis.sequenceNumber;
-  }
-  return { invocations, checkpoint };
+): Promise<{ readonly invocations: number }> => {
+  const runner = new StreamEventSourceRunner<KinesisStreamRecord>(
+    { read: (after, limit) => kinesis.read(stream, shardId, after, limit) },
+    (event) => invoke(event.Records),
+    {
+      batchSize: options.batchSize ?? 100,
+      sequenceOf: (record) => record.kinesis.sequenceNumber,
+      maxAttempts: options.maxInvocations ?? 100,
+    },
+  );
+  const { invocations } = await runner.drain();
+  return { invocations };
 };

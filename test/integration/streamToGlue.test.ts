@@ -75,12 +75,12 @@ describe("streamToGlue (in memory)", () => {
   });
 
   it("copies what applyMapping gives over the source", async () => {
-    const { db, jobs, poll } = glueRig();
+    const { db, jobs, poll } = glueRig({ batchSize: 10 });
     for (let i = 0; i < 30; i++)
       db.put("api-pagos", payment(`p${i}`, `${i}.${i}0`, i % 2 ? "Lima" : "Quito"));
-    await poll(10);
+    await poll();
     jobs.completeRuns();
-    while ((await poll(10)) !== undefined) jobs.completeRuns();
+    while ((await poll()) !== undefined) jobs.completeRuns();
     const expected = db.scan("api-pagos").map((item) => {
       const mapped = applyMapping(paymentMappings, item, canonicalKey({ id: item.id as never }));
       if (E.isLeft(mapped)) throw new Error(mapped.left.reason);
