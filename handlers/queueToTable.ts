@@ -2,6 +2,7 @@ import { DynamoDBClient } from "@aws-sdk/client-dynamodb";
 import middy from "@middy/core";
 import type { Context, SQSBatchResponse, SQSEvent, SQSRecord } from "aws-lambda";
 import * as E from "fp-ts/lib/Either.js";
+import { DynamoDbSequenceGuardedTableWriter } from "../adapters/aws/DynamoDbSequenceGuardedTableWriter.js";
 import { DynamoDbTableWriter } from "../adapters/aws/DynamoDbTableWriter.js";
 import { LogRejectSink } from "../adapters/aws/LogRejectSink.js";
 import { describeError, toThrowable } from "../domain/errors.js";
@@ -10,7 +11,7 @@ import { lastPerKey, type WriteCommand } from "../domain/writeCommand.js";
 import type { RejectedRecord, RejectSink } from "../ports/rejectSink.js";
 import type { TableWriter } from "../ports/tableWriter.js";
 import { deadlineOf } from "./deadline.js";
-import { readEnv, requiredString } from "./env.js";
+import { type EnvVar, readEnv, requiredString } from "./env.js";
 import { lazyHandler } from "./lazyHandler.js";
 
 /** What the queue-to-table handler needs. */
@@ -45,10 +46,12 @@ const identityOf = (record: SQSRecord): Readonly<Record<string, unknown>> => ({
  * order. Partial batch failures are computed here (equivalent to @middy/sqs-partial-batch-failure,
  * which only knows per-message promises, not one write for the whole batch).
  *
- * Ordering: a FIFO queue delivers each key's commands in order. A standard queue may reorder and
- * duplicate; within one batch the `seq` guard (lastPerKey) makes an older command lose to a newer
- * one, so duplicates and in-batch reordering converge. Across batches a standard queue gives no
- * such guarantee: use a FIFO queue for strict per-key ordering.
+ * Ordering: use EITHER a FIFO queue (each key's commands are delivered in order) OR a standard
+ * queue with a sequence-guarded table writer (`VERSION_TABLE` for {@link handler}; the
+ * In-Memory/DynamoDb SequenceGuardedTableWriter adapters): a standard queue reorders and
+ * redelivers across batches, and only the guard (a per-key version item written in the same
+ * transaction, refused unless `seq` is newer) keeps an older command from overwriting a newer
+ * one. Within one batch, `lastPerKey` already lets the highest `seq` win.
  *
  * @example
  * export const handler = createQueueToTableHandler({ table, rejects: new LogRejectSink("replica") });
@@ -111,18 +114,36 @@ export const createQueueToTableHandler = (deps: QueueToTableDeps) =>
     return { batchItemFailures };
   });
 
+/** An optional variable taken as it is. */
+const optionalString: EnvVar<string | undefined> = {
+  required: false,
+  parse: (text) =>
+    text.trim() === "" ? { ok: false, reason: "is empty" } : { ok: true, value: text },
+};
+
 /**
- * The Lambda entry point: `TABLE_NAME` from the environment, DynamoDB client from the default
- * credential/region chain, rejects logged as structured lines.
- * @example // template.yaml: Handler: handlers/queueToTable.handler, Environment: TABLE_NAME
+ * The Lambda entry point: `TABLE_NAME` (and, for a standard queue, `VERSION_TABLE`: key `pk` S,
+ * TTL on `expiresAt`) from the environment, DynamoDB client from the default credential/region
+ * chain, rejects logged as structured lines. With `VERSION_TABLE` set, commands carrying `seq`
+ * are written by {@link DynamoDbSequenceGuardedTableWriter}; without it, by BatchWriteItem
+ * (correct on a FIFO queue only).
+ * @example // template.yaml: Handler: handlers/queueToTable.handler, Environment: TABLE_NAME, VERSION_TABLE
  */
 export const handler = lazyHandler(() => {
-  const env = readEnv(process.env, { TABLE_NAME: requiredString });
+  const env = readEnv(process.env, {
+    TABLE_NAME: requiredString,
+    VERSION_TABLE: optionalString,
+  });
   if (!env.ok) return env;
+  const client = new DynamoDBClient({});
+  const { TABLE_NAME: table, VERSION_TABLE: versionTable } = env.value;
   return {
     ok: true,
     value: createQueueToTableHandler({
-      table: new DynamoDbTableWriter(new DynamoDBClient({}), env.value.TABLE_NAME),
+      table:
+        versionTable === undefined
+          ? new DynamoDbTableWriter(client, table)
+          : new DynamoDbSequenceGuardedTableWriter(client, { table, versionTable }),
       rejects: new LogRejectSink("queueToTable"),
     }),
   };
