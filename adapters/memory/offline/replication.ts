@@ -1,11 +1,13 @@
 import type { DynamoDBRecord } from "aws-lambda";
 import type { KeySchema } from "../../../domain/attributeValue.js";
+import { versionTableSchema } from "../../../domain/sequenceGuard.js";
 import { createQueueToTableHandler } from "../../../handlers/queueToTable.js";
 import { createStreamToQueueHandler } from "../../../handlers/streamToQueue.js";
 import { noWaitRetryEnv } from "../../retry.js";
 import { InMemoryDynamoDb } from "../InMemoryDynamoDb.js";
 import { InMemoryMessageQueue } from "../InMemoryMessageQueue.js";
 import { InMemoryRejectSink } from "../InMemoryRejectSink.js";
+import { InMemorySequenceGuardedTableWriter } from "../InMemorySequenceGuardedTableWriter.js";
 import { InMemorySqs } from "../InMemorySqs.js";
 import { InMemoryTableWriter } from "../InMemoryTableWriter.js";
 import { SqsEventSourceRunner } from "../SqsEventSourceRunner.js";
@@ -16,7 +18,7 @@ import { virtualClock } from "../virtualClock.js";
 export interface OfflineReplicationOptions {
   /** Key of the source and replica tables (default `pk`). */
   readonly keySchema?: KeySchema;
-  /** FIFO queue (per-key order) or standard queue (default FIFO). */
+  /** FIFO queue (per-key order) or standard queue with the sequence guard (default FIFO). */
   readonly fifo?: boolean;
   readonly streamBatchSize?: number;
   /** Messages per queueToTable invocation (seed 000: 10). */
@@ -26,7 +28,8 @@ export interface OfflineReplicationOptions {
 /**
  * Seed 000 offline: table `source` (with a stream) → streamToQueue → SQS queue (DLQ after 5
  * receives) → queueToTable in batches of 10 → table `replica`, on in-memory services and a
- * virtual clock. Write to `db` table `source`, then `run()`.
+ * virtual clock. A standard queue (`fifo: false`) is paired with the sequence guard (version
+ * table `versions`). Write to `db` table `source`, then `run()`.
  *
  * @example
  * const p = offlineReplication();
@@ -40,8 +43,9 @@ export const offlineReplication = (options: OfflineReplicationOptions = {}) => {
   const db = new InMemoryDynamoDb(clock.now);
   db.createTable("source", schema, { stream: true });
   db.createTable("replica", schema);
-  const sqs = new InMemorySqs(clock.now);
   const fifo = options.fifo ?? true;
+  if (!fifo) db.createTable("versions", versionTableSchema);
+  const sqs = new InMemorySqs(clock.now);
   const queueName = fifo ? "replica.fifo" : "replica";
   const dlqName = fifo ? "replica-dlq.fifo" : "replica-dlq";
   sqs.createQueue(dlqName, { visibilityTimeoutSeconds: 30 });
@@ -55,7 +59,14 @@ export const offlineReplication = (options: OfflineReplicationOptions = {}) => {
     rejects,
   });
   const queueHandler = createQueueToTableHandler({
-    table: new InMemoryTableWriter(db, "replica", noWaitRetryEnv),
+    table: fifo
+      ? new InMemoryTableWriter(db, "replica", noWaitRetryEnv)
+      : new InMemorySequenceGuardedTableWriter(db, {
+          table: "replica",
+          versionTable: "versions",
+          clock: clock.now,
+          retry: noWaitRetryEnv,
+        }),
     rejects,
   });
   const stream = new StreamEventSourceRunner<DynamoDBRecord>(db.stream("source"), streamHandler, {
