@@ -87,12 +87,29 @@ const base64Length = (text: string): number => {
   return Math.floor((text.length * 3) / 4) - padding;
 };
 
-const numberSize = (n: string): number =>
-  Math.ceil(n.replace(/^[-+]|[eE].*$|\./g, "").length / 2) + 1;
+/**
+ * DynamoDB stores a number as base-100 digits aligned on the decimal point: 1 byte per pair of
+ * decimal digits from the first to the last non-zero pair, 1 byte of exponent, 1 more when
+ * negative (as DynamoDB Local measures it: "1.5" is 3 bytes, "100" 2, "-1" 3, "0" 1).
+ */
+const numberSize = (n: string): number => {
+  const match = /^([-+]?)(\d*)\.?(\d*)(?:[eE]([-+]?\d+))?$/.exec(n);
+  if (match === null) return Math.ceil(n.length / 2) + 1;
+  const [, sign = "", whole = "", fraction = "", exponent = "0"] = match;
+  const digits = whole + fraction;
+  const first = digits.search(/[1-9]/);
+  if (first < 0) return 1;
+  const last = digits.length - 1 - [...digits].reverse().findIndex((d) => d !== "0");
+  // Power of ten of digit i: whole.length - 1 - i, shifted by the exponent.
+  const power = (i: number) => whole.length - 1 - i + Number(exponent);
+  const pairs = Math.floor(power(first) / 2) - Math.floor(power(last) / 2) + 1;
+  return pairs + 1 + (sign === "-" ? 1 : 0);
+};
 
 /**
- * Size of a value by DynamoDB's item-size rules (UTF-8 strings, numbers ≈ 1 byte per 2 digits
- * + 1, 1 byte for BOOL/NULL, 3 bytes of overhead for lists and maps).
+ * Size of a value by DynamoDB's item-size rules (UTF-8 strings, numbers 1 byte per significant
+ * pair of digits + 1 (+1 when negative), 1 byte for BOOL/NULL, 3 bytes of overhead for lists and
+ * maps plus 1 per element).
  * @example attributeValueSize({ S: "abc" }) // 3
  */
 export const attributeValueSize = (value: AttributeValue): number => {
@@ -104,7 +121,7 @@ export const attributeValueSize = (value: AttributeValue): number => {
   if ("NS" in value) return value.NS.reduce((n, s) => n + numberSize(s), 0);
   if ("BS" in value) return value.BS.reduce((n, s) => n + base64Length(s), 0);
   if ("L" in value) return 3 + value.L.reduce((n, v) => n + 1 + attributeValueSize(v), 0);
-  return 3 + itemSize(value.M);
+  return 3 + Object.keys(value.M).length + itemSize(value.M);
 };
 
 /**

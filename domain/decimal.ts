@@ -7,6 +7,9 @@ import Big from "big.js";
 
 const NUMBER_SYNTAX = /^[-+]?(\d+\.?\d*|\.\d+)([eE][-+]?\d+)?$/;
 
+/** big.js refuses a leading "+", which DynamoDB accepts ("+5" is stored as "5"). */
+const big = (text: string): Big => new Big(text.startsWith("+") ? text.slice(1) : text);
+
 /**
  * Whether a string is a number DynamoDB accepts (syntax and at most 38 significant digits,
  * magnitude between 1E-130 and 1E+126).
@@ -14,7 +17,7 @@ const NUMBER_SYNTAX = /^[-+]?(\d+\.?\d*|\.\d+)([eE][-+]?\d+)?$/;
  */
 export const isDynamoNumber = (text: string): boolean => {
   if (!NUMBER_SYNTAX.test(text)) return false;
-  const value = new Big(text);
+  const value = big(text);
   if (value.eq(0)) return true;
   const digits = value.c.length;
   return digits <= 38 && value.e >= -130 && value.e <= 125;
@@ -25,7 +28,7 @@ export const isDynamoNumber = (text: string): boolean => {
  * @example normalizeNumber("007.10") // "7.1"
  */
 export const normalizeNumber = (text: string): string => {
-  const value = new Big(text);
+  const value = big(text);
   return value.eq(0) ? "0" : value.toFixed();
 };
 
@@ -34,37 +37,36 @@ export const normalizeNumber = (text: string): string => {
  * @example addNumbers("0.1", "0.2") // "0.3"
  */
 export const addNumbers = (a: string, b: string): string =>
-  normalizeNumber(new Big(a).plus(b).toFixed());
+  normalizeNumber(big(a).plus(big(b)).toFixed());
 
 /**
  * Exact difference `a − b`, in canonical form.
  * @example subtractNumbers("10", "2.5") // "7.5"
  */
 export const subtractNumbers = (a: string, b: string): string =>
-  normalizeNumber(new Big(a).minus(b).toFixed());
+  normalizeNumber(big(a).minus(big(b)).toFixed());
 
 /**
  * Whether a number string is zero.
  * @example isZeroNumber("-0.00") // true
  */
-export const isZeroNumber = (text: string): boolean => new Big(text).eq(0);
+export const isZeroNumber = (text: string): boolean => big(text).eq(0);
 
 /**
  * The opposite of a number string, in canonical form.
  * @example negateNumber("-2.5") // "2.5"
  */
-export const negateNumber = (text: string): string =>
-  normalizeNumber(new Big(text).neg().toFixed());
+export const negateNumber = (text: string): string => normalizeNumber(big(text).neg().toFixed());
 
 /**
  * The integer part of a number string (truncation toward zero), in canonical form.
  * @example truncateNumber("-12.7") // "-12"
  */
 export const truncateNumber = (text: string): string =>
-  normalizeNumber(new Big(text).round(0, Big.roundDown).toFixed());
+  normalizeNumber(big(text).round(0, Big.roundDown).toFixed());
 
 /**
  * Compares two number strings exactly: -1, 0 or 1.
  * @example compareNumbers("9", "10") // -1
  */
-export const compareNumbers = (a: string, b: string): number => new Big(a).cmp(b);
+export const compareNumbers = (a: string, b: string): number => big(a).cmp(big(b));

@@ -6,7 +6,14 @@ import {
 } from "../../domain/attributeValue.js";
 import { addNumbers } from "../../domain/decimal.js";
 import { type DynamoStreamRecord, InMemoryTableStream } from "./InMemoryTableStream.js";
-import { checkedNumber, itemKeyOf, keyIdOf, normalizeItem } from "./itemRules.js";
+import {
+  checkedItem,
+  checkedNumber,
+  itemKeyOf,
+  type KeyTypes,
+  keyIdOf,
+  normalizeItem,
+} from "./itemRules.js";
 import { InMemoryServiceError } from "./serviceError.js";
 
 /** A condition on the current item (undefined when absent), like a ConditionExpression. */
@@ -46,6 +53,7 @@ export type BatchRequest = { readonly put: AttributeMap } | { readonly delete: A
 
 interface Table {
   readonly schema: KeySchema;
+  readonly keyTypes: KeyTypes | undefined;
   readonly items: Map<string, AttributeMap>;
   readonly stream: InMemoryTableStream | undefined;
 }
@@ -69,8 +77,10 @@ const MAX_BATCH_WRITE = 25;
 /**
  * DynamoDB in memory, faithful where the pipelines depend on it: key schemas, conditional
  * writes, all-or-nothing transactions with DynamoDB's limits (100 actions, 4 MB, one action per
- * item), BatchWriteItem limits (25 requests, no duplicate keys), 400 KB items, numbers stored in
- * canonical form, and a NEW_AND_OLD_IMAGES stream with increasing sequence numbers.
+ * item), BatchWriteItem limits (25 requests, no duplicate keys), 400 KB items, values checked as
+ * DynamoDB checks them (numbers, non-empty sets without duplicates, key types when declared),
+ * numbers stored in canonical form, and a NEW_AND_OLD_IMAGES stream with increasing sequence
+ * numbers. The TableWriter contract runs the same cases on it and on DynamoDB Local.
  *
  * @example
  * const db = new InMemoryDynamoDb();
@@ -86,12 +96,20 @@ export class InMemoryDynamoDb {
 
   constructor(private readonly clock: () => number = () => 0) {}
 
-  /** Creates a table; `stream: true` enables a NEW_AND_OLD_IMAGES stream. */
-  createTable(name: string, schema: KeySchema, options: { readonly stream?: boolean } = {}): void {
+  /**
+   * Creates a table; `stream: true` enables a NEW_AND_OLD_IMAGES stream. `keyTypes` declares the
+   * key attributes' types (AttributeDefinitions): keys of another type are then refused, as
+   * DynamoDB refuses them; without it any S, N or B key is taken.
+   */
+  createTable(
+    name: string,
+    schema: KeySchema,
+    options: { readonly stream?: boolean; readonly keyTypes?: KeyTypes } = {},
+  ): void {
     if (this.tables.has(name))
       throw new InMemoryServiceError("ResourceInUseException", `table ${name} exists`);
     const stream = options.stream ? new InMemoryTableStream(name, this.clock) : undefined;
-    this.tables.set(name, { schema, items: new Map(), stream });
+    this.tables.set(name, { schema, keyTypes: options.keyTypes, items: new Map(), stream });
   }
 
   /** The key schema of a table. */
@@ -204,7 +222,9 @@ export class InMemoryDynamoDb {
     if (requests.length === 0 || requests.length > MAX_BATCH_WRITE)
       throw new InMemoryServiceError(
         "ValidationException",
-        `BatchWriteItem takes 1 to ${MAX_BATCH_WRITE} requests, got ${requests.length}`,
+        requests.length === 0
+          ? "1 validation error detected: Value at 'requestItems' failed to satisfy constraint: Member must have length greater than or equal to 1"
+          : "Too many items requested for the BatchWriteItem call",
       );
     const t = this.table(table);
     const ids = new Set<string>();
@@ -260,7 +280,7 @@ export class InMemoryDynamoDb {
     const id = this.keyId(t, key, action.table);
     const old = t.items.get(id);
     let next: AttributeMap | undefined = old;
-    if (action.kind === "put") next = normalizeItem(action.item);
+    if (action.kind === "put") next = normalizeItem(checkedItem(action.item));
     else if (action.kind === "delete") next = undefined;
     else if (action.kind === "add") {
       const current = old?.[action.attribute];
@@ -313,7 +333,7 @@ export class InMemoryDynamoDb {
   }
 
   private keyId(t: Table, key: AttributeMap, table: string): string {
-    return keyIdOf(t.schema, key, table);
+    return keyIdOf(t.schema, key, table, t.keyTypes);
   }
 }
 

@@ -1,3 +1,4 @@
+import { validateAttributeMap } from "../../domain/attributeValidation.js";
 import {
   type AttributeMap,
   type AttributeValue,
@@ -37,6 +38,27 @@ export const normalizeItem = (item: AttributeMap): AttributeMap =>
   Object.fromEntries(Object.entries(item).map(([name, value]) => [name, normalizeValue(value)]));
 
 /**
+ * The attribute types of a table's key attributes (its AttributeDefinitions).
+ * @example const types: KeyTypes = { order_id: "S", line: "N" };
+ */
+export type KeyTypes = Readonly<Record<string, "S" | "N" | "B">>;
+
+/**
+ * Checks every value of an item as DynamoDB does (type tags, numbers, base64, non-empty sets
+ * without duplicates, nesting depth, non-empty attribute names); ValidationException otherwise.
+ * @example checkedItem({ id: { S: "a" }, tags: { SS: [] } }) // throws ValidationException
+ */
+export const checkedItem = (item: AttributeMap): AttributeMap => {
+  const problem = validateAttributeMap(item);
+  if (problem !== undefined)
+    throw new InMemoryServiceError(
+      "ValidationException",
+      `One or more parameter values were invalid: ${problem.reason}${problem.path === "" ? "" : ` (${problem.path})`}`,
+    );
+  return item;
+};
+
+/**
  * The key of an item under a schema; ValidationException when a key attribute is missing.
  * @example itemKeyOf({ partitionKey: "id" }, { id: { S: "a" }, x: { N: "1" } }, "t") // { id: { S: "a" } }
  */
@@ -51,10 +73,16 @@ export const itemKeyOf = (schema: KeySchema, item: AttributeMap, table: string):
 };
 
 /**
- * The identity of a key (exactly the schema's attributes, non-empty S/N/B); ValidationException otherwise.
+ * The identity of a key (exactly the schema's attributes, non-empty S/N/B, of the declared types
+ * when `types` is given); ValidationException otherwise.
  * @example keyIdOf({ partitionKey: "id" }, { id: { N: "01" } }, "t") === keyIdOf({ partitionKey: "id" }, { id: { N: "1" } }, "t")
  */
-export const keyIdOf = (schema: KeySchema, key: AttributeMap, table: string): string => {
+export const keyIdOf = (
+  schema: KeySchema,
+  key: AttributeMap,
+  table: string,
+  types?: KeyTypes,
+): string => {
   const expected = schema.sortKey === undefined ? 1 : 2;
   const projected = keyOf(key, schema);
   if (projected === undefined || Object.keys(key).length !== expected)
@@ -62,13 +90,19 @@ export const keyIdOf = (schema: KeySchema, key: AttributeMap, table: string): st
       "ValidationException",
       `The provided key element does not match the schema of table ${table}`,
     );
-  for (const value of Object.values(projected)) {
+  for (const [name, value] of Object.entries(projected)) {
     const valid =
       ("S" in value && value.S !== "") || "N" in value || ("B" in value && value.B !== "");
     if (!valid)
       throw new InMemoryServiceError(
         "ValidationException",
-        `key attributes of table ${table} must be non-empty S, N or B`,
+        `One or more parameter values are not valid: key attribute ${name} of table ${table} must be a non-empty S, N or B`,
+      );
+    const expectedType = types?.[name];
+    if (expectedType !== undefined && !(expectedType in value))
+      throw new InMemoryServiceError(
+        "ValidationException",
+        `One or more parameter values were invalid: Type mismatch for key ${name} expected: ${expectedType} actual: ${Object.keys(value)[0]}`,
       );
   }
   return canonicalKey(normalizeItem(projected));

@@ -25,6 +25,7 @@ export const RETRYABLE_ERROR_NAMES: ReadonlySet<string> = new Set([
   "TransactionInProgressException",
   "InternalServerError",
   "InternalFailure",
+  "InternalServiceException",
   "ServiceUnavailable",
   "ConcurrentRunsExceededException",
   "OperationTimeoutException",

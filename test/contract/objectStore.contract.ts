@@ -4,7 +4,10 @@ import { describe, expect, it } from "vitest";
 import type { PipelineError } from "../../domain/errors.js";
 import type { ObjectStore, ObjectStream } from "../../ports/objectStore.js";
 
-/** What the contract needs from an implementation under test. */
+/**
+ * What the contract needs from an implementation under test.
+ * @example const { store, bucket, put } = await setup();
+ */
 export interface ObjectStoreFixture {
   readonly store: ObjectStore;
   /** An existing bucket without versioning. */
@@ -19,7 +22,15 @@ export interface ObjectStoreFixture {
     key: string,
     body: Uint8Array | string,
   ) => Promise<{ readonly etag: string; readonly versionId?: string }>;
+  /** Makes the next GetObject calls fail with this S3 error code (undefined: no fault). */
+  readonly inject: (fault: ObjectStoreFault | undefined) => void;
 }
+
+/**
+ * S3 error codes the contract injects into GetObject.
+ * @example fixture.inject("SlowDown")
+ */
+export type ObjectStoreFault = "SlowDown" | "InternalError" | "AccessDenied";
 
 const read = async (stream: ObjectStream): Promise<{ bytes: Uint8Array; chunks: number }> => {
   const chunks: Uint8Array[] = [];
@@ -127,6 +138,27 @@ export const objectStoreContract = (
       const error = failed(await f.store.open({ bucket: f.missingBucket, key: "k.csv" })());
       expect(error._tag).toBe("Configuration");
       expect(error._tag === "Configuration" && error.resource).toContain(f.missingBucket);
+    });
+
+    it("reports throttling and server errors as Transient", async () => {
+      const f = await setup();
+      await f.put(f.bucket, "k.csv", "x");
+      for (const fault of ["SlowDown", "InternalError"] as const) {
+        f.inject(fault);
+        const error = failed(await f.store.open({ bucket: f.bucket, key: "k.csv" })());
+        expect(error._tag).toBe("Transient");
+      }
+      f.inject(undefined);
+      expect(E.isRight(await f.store.open({ bucket: f.bucket, key: "k.csv" })())).toBe(true);
+    });
+
+    it("reports refused access as a Configuration error naming the bucket", async () => {
+      const f = await setup();
+      f.inject("AccessDenied");
+      const error = failed(await f.store.open({ bucket: f.bucket, key: "k.csv" })());
+      f.inject(undefined);
+      expect(error._tag).toBe("Configuration");
+      expect(error._tag === "Configuration" && error.resource).toContain(f.bucket);
     });
   });
 };
