@@ -9,11 +9,18 @@ import { aggregateStoreContract } from "./aggregateStore.contract.js";
 aggregateStoreContract("DynamoDbAggregateStore on DynamoDB Local", async () => {
   const { dynamodb } = emulatorClients();
   const { name } = await createTable(dynamodb, "totals", { order_date: "S", item_number: "S" });
-  const store = new DynamoDbAggregateStore(dynamodb, name, seedAggregateSpec, markerLayoutOf(seedAggregateSpec));
+  const store = new DynamoDbAggregateStore(
+    dynamodb,
+    name,
+    seedAggregateSpec,
+    markerLayoutOf(seedAggregateSpec),
+  );
   return {
     store,
     total: async (key) => {
-      const { Item } = await dynamodb.send(new GetItemCommand({ TableName: name, Key: toSdkItem(key), ConsistentRead: true }));
+      const { Item } = await dynamodb.send(
+        new GetItemCommand({ TableName: name, Key: toSdkItem(key), ConsistentRead: true }),
+      );
       const quantity = Item ? fromSdkItem(Item).quantity : undefined;
       return quantity && "N" in quantity ? quantity.N : undefined;
     },

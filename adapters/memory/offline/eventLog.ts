@@ -32,19 +32,17 @@ export const offlineEventLog = (
     table: new InMemoryTableWriter(db, "EventLogs", noWaitRetryEnv),
     rejects,
   });
-  const runners = kinesis
-    .listShards("EventStream")
-    .map(
-      ({ shardId }) =>
-        new StreamEventSourceRunner<KinesisStreamRecord>(
-          { read: (after, limit) => kinesis.read("EventStream", shardId, after, limit) },
-          handler,
-          {
-            batchSize: options.batchSize ?? 100,
-            sequenceOf: (record) => record.kinesis.sequenceNumber,
-          },
-        ),
-    );
+  const runners = kinesis.listShards("EventStream").map(
+    ({ shardId }) =>
+      new StreamEventSourceRunner<KinesisStreamRecord>(
+        { read: (after, limit) => kinesis.read("EventStream", shardId, after, limit) },
+        handler,
+        {
+          batchSize: options.batchSize ?? 100,
+          sequenceOf: (record) => record.kinesis.sequenceNumber,
+        },
+      ),
+  );
   return {
     clock,
     kinesis,
