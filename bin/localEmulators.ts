@@ -5,8 +5,8 @@
  */
 import { type ChildProcess, execFileSync, spawn } from "node:child_process";
 import { readdirSync } from "node:fs";
-import { createServer } from "node:net";
 import { createRequire } from "node:module";
+import { createServer } from "node:net";
 import { dirname, join } from "node:path";
 
 /** Endpoints of running emulators. */
@@ -50,10 +50,16 @@ const dynamoDbLocalDir = (): string => {
   return join(lib, folder);
 };
 
-const waitUntilUp = async (url: string, child: ChildProcess, name: string, output: () => string): Promise<void> => {
+const waitUntilUp = async (
+  url: string,
+  child: ChildProcess,
+  name: string,
+  output: () => string,
+): Promise<void> => {
   const deadline = Date.now() + 60_000;
   while (Date.now() < deadline) {
-    if (child.exitCode !== null) throw new Error(`${name} exited with ${child.exitCode}:\n${output()}`);
+    if (child.exitCode !== null)
+      throw new Error(`${name} exited with ${child.exitCode}:\n${output()}`);
     try {
       await fetch(url, { signal: AbortSignal.timeout(1_000) });
       return;
@@ -92,8 +98,16 @@ const stopChild = (child: ChildProcess): Promise<void> =>
  * @example const emulators = await startEmulators(); …; await emulators.stop();
  */
 export const startEmulators = async (): Promise<RunningEmulators> => {
-  requireTool("java", ["-version"], "install Java 17 (Debian: apt-get install -y openjdk-17-jre-headless)");
-  requireTool("moto_server", ["--help"], "install moto with its server extra (pip install 'moto[server]')");
+  requireTool(
+    "java",
+    ["-version"],
+    "install Java 17 (Debian: apt-get install -y openjdk-17-jre-headless)",
+  );
+  requireTool(
+    "moto_server",
+    ["--help"],
+    "install moto with its server extra (pip install 'moto[server]')",
+  );
   const started = Date.now();
   const [dynamoPort, motoPort] = [await freePort(), await freePort()];
   const dir = dynamoDbLocalDir();
@@ -112,7 +126,10 @@ export const startEmulators = async (): Promise<RunningEmulators> => {
   const stop = async () => {
     await Promise.all([stopChild(dynamo.child), stopChild(moto.child)]);
   };
-  const endpoints = { dynamodb: `http://127.0.0.1:${dynamoPort}`, moto: `http://127.0.0.1:${motoPort}` };
+  const endpoints = {
+    dynamodb: `http://127.0.0.1:${dynamoPort}`,
+    moto: `http://127.0.0.1:${motoPort}`,
+  };
   try {
     await Promise.all([
       waitUntilUp(endpoints.dynamodb, dynamo.child, "DynamoDB Local", dynamo.output),

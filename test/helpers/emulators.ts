@@ -1,9 +1,9 @@
 import { randomUUID } from "node:crypto";
 import {
+  type AttributeDefinition,
   CreateTableCommand,
   DynamoDBClient,
   type KeySchemaElement,
-  type AttributeDefinition,
 } from "@aws-sdk/client-dynamodb";
 import { DynamoDBStreamsClient } from "@aws-sdk/client-dynamodb-streams";
 import { GlueClient } from "@aws-sdk/client-glue";
@@ -30,7 +30,11 @@ export const emulatorClients = () => {
     sqs: new SQSClient({ ...common, endpoint: moto }),
     s3: new S3Client({ ...common, endpoint: moto, forcePathStyle: true }),
     glue: new GlueClient({ ...common, endpoint: moto }),
-    kinesis: new KinesisClient({ ...common, endpoint: moto, requestHandler: new NodeHttpHandler() }),
+    kinesis: new KinesisClient({
+      ...common,
+      endpoint: moto,
+      requestHandler: new NodeHttpHandler(),
+    }),
   };
 };
 
@@ -53,9 +57,15 @@ export const createTable = async (
     new CreateTableCommand({
       TableName: name,
       BillingMode: "PAY_PER_REQUEST",
-      AttributeDefinitions: names.map((n): AttributeDefinition => ({ AttributeName: n, AttributeType: key[n] })),
-      KeySchema: names.map((n, i): KeySchemaElement => ({ AttributeName: n, KeyType: i === 0 ? "HASH" : "RANGE" })),
-      ...(options.stream ? { StreamSpecification: { StreamEnabled: true, StreamViewType: "NEW_AND_OLD_IMAGES" } } : {}),
+      AttributeDefinitions: names.map(
+        (n): AttributeDefinition => ({ AttributeName: n, AttributeType: key[n] }),
+      ),
+      KeySchema: names.map(
+        (n, i): KeySchemaElement => ({ AttributeName: n, KeyType: i === 0 ? "HASH" : "RANGE" }),
+      ),
+      ...(options.stream
+        ? { StreamSpecification: { StreamEnabled: true, StreamViewType: "NEW_AND_OLD_IMAGES" } }
+        : {}),
     }),
   );
   const streamArn = result.TableDescription?.LatestStreamArn;
