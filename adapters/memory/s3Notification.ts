@@ -2,7 +2,7 @@ import type { S3Event } from "aws-lambda";
 
 /**
  * The S3 event notification (ObjectCreated:Put) that S3 sends to Lambda for a stored object,
- * with the key URL-encoded as S3 does (spaces as `+`).
+ * with the key URL-encoded as S3 does (spaces as `+`, slashes kept).
  * @example await csvHandler(objectCreatedEvent("uploads", "orders.csv", s3.put("uploads", "orders.csv", text)), context)
  */
 export const objectCreatedEvent = (
@@ -30,7 +30,7 @@ export const objectCreatedEvent = (
           arn: `arn:aws:s3:::${bucket}`,
         },
         object: {
-          key: encodeURIComponent(key).replace(/%20/g, "+"),
+          key: encodeURIComponent(key).replace(/%20/g, "+").replace(/%2F/g, "/"),
           size: 0,
           eTag: stored.etag.replace(/"/g, ""),
           sequencer: "0",
