@@ -5,6 +5,7 @@ export default defineConfig({
     include: ["test/**/*.test.ts"],
     globalSetup: ["test/emulators/globalSetup.ts"],
     pool: "forks",
+    reporters: ["default", "./test/emulators/summaryReporter.ts"],
     testTimeout: 30_000,
     hookTimeout: 60_000,
   },
