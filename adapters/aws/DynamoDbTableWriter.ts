@@ -14,19 +14,13 @@ import {
 } from "../../domain/attributeValue.js";
 import type { Deadline } from "../../domain/deadline.js";
 import { normalizeNumber } from "../../domain/decimal.js";
-import { configurationError, type PipelineError, transient } from "../../domain/errors.js";
+import { configurationError, type PipelineError } from "../../domain/errors.js";
 import type { WriteCommand } from "../../domain/writeCommand.js";
-import type { FailedWrite, TableWriter, WriteReport } from "../../ports/tableWriter.js";
-import { defaultRetryEnv, type RetryEnv, withRetries } from "../retry.js";
+import type { TableWriter, WriteReport } from "../../ports/tableWriter.js";
+import { isPipelineError, writeInBatches } from "../batchWrites.js";
+import { defaultRetryEnv, type RetryEnv } from "../retry.js";
 import { mapAwsError } from "./mapAwsError.js";
 import { fromSdkItem, toSdkItem } from "./sdkAttributes.js";
-
-const BATCH = 25;
-
-const isPipelineError = (value: unknown): value is PipelineError =>
-  typeof value === "object" &&
-  value !== null &&
-  ["InvalidRecord", "Transient", "Configuration"].includes((value as { _tag?: string })._tag ?? "");
 
 const keyId = (key: AttributeMap): string =>
   canonicalKey(
@@ -88,11 +82,13 @@ export class DynamoDbTableWriter implements TableWriter {
       const schema = await this.keySchema()();
       if (E.isLeft(schema)) return schema;
       try {
-        const failed: FailedWrite[] = [];
-        for (let i = 0; i < commands.length; i += BATCH)
-          failed.push(
-            ...(await this.writeBatch(commands.slice(i, i + BATCH), schema.right, deadline)),
-          );
+        const failed = await writeInBatches(
+          commands,
+          deadline,
+          (batch) => this.send(batch, schema.right),
+          (error) => mapAwsError(error, this.resource),
+          this.retry,
+        );
         return E.right({ failed });
       } catch (error) {
         return E.left(isPipelineError(error) ? error : mapAwsError(error, this.resource));
@@ -103,46 +99,14 @@ export class DynamoDbTableWriter implements TableWriter {
     return `table ${this.tableName}`;
   }
 
-  private async writeBatch(
+  private async send(
     batch: ReadonlyArray<WriteCommand>,
     schema: KeySchema,
-    deadline: Deadline,
-  ): Promise<FailedWrite[]> {
-    let pending: ReadonlyArray<WriteCommand> = batch;
-    let lastError: PipelineError | undefined;
-    await withRetries(
-      async () => {
-        try {
-          const output = await this.client.send(
-            new BatchWriteItemCommand({
-              RequestItems: { [this.tableName]: pending.map(toRequest) },
-            }),
-          );
-          pending = this.unprocessed(
-            pending,
-            output.UnprocessedItems?.[this.tableName] ?? [],
-            schema,
-          );
-          lastError =
-            pending.length > 0
-              ? transient("BatchWriteItem", `${pending.length} items unprocessed`)
-              : undefined;
-        } catch (error) {
-          lastError = mapAwsError(error, this.resource);
-          if (lastError._tag === "Configuration") throw lastError;
-        }
-        return lastError;
-      },
-      (error) => error === undefined || error._tag !== "Transient",
-      deadline,
-      this.retry,
+  ): Promise<ReadonlyArray<WriteCommand>> {
+    const output = await this.client.send(
+      new BatchWriteItemCommand({ RequestItems: { [this.tableName]: batch.map(toRequest) } }),
     );
-    if (lastError?._tag === "InvalidRecord")
-      return this.isolate(pending, schema, deadline, lastError);
-    return pending.map((command) => ({
-      command,
-      error: lastError ?? transient("BatchWriteItem", "unprocessed"),
-    }));
+    return this.unprocessed(batch, output.UnprocessedItems?.[this.tableName] ?? [], schema);
   }
 
   /** The commands whose requests came back unprocessed (all of them if one cannot be matched). */
@@ -164,27 +128,5 @@ export class DynamoDbTableWriter implements TableWriter {
     );
     const kept = sent.filter((command) => ids.has(keyId(command.key)));
     return kept.length === left.length ? kept : sent;
-  }
-
-  /** A request DynamoDB rejected fails its whole batch: write one by one to find the culprit. */
-  private async isolate(
-    batch: ReadonlyArray<WriteCommand>,
-    schema: KeySchema,
-    deadline: Deadline,
-    error: PipelineError,
-  ): Promise<FailedWrite[]> {
-    if (batch.length === 1) {
-      const command = batch[0] as WriteCommand;
-      return [
-        {
-          command,
-          error: error._tag === "InvalidRecord" ? { ...error, recordId: command.source } : error,
-        },
-      ];
-    }
-    const failed: FailedWrite[] = [];
-    for (const command of batch)
-      failed.push(...(await this.writeBatch([command], schema, deadline)));
-    return failed;
   }
 }
