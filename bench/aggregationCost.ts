@@ -15,32 +15,15 @@ import { markerLayoutOf } from "../domain/aggregateMarkers.js";
 import { seedAggregateSpec } from "../domain/aggregateSpec.js";
 import { decodeChangeRecord } from "../domain/streamRecord.js";
 import { createStreamAggregateHandler } from "../handlers/streamAggregate.js";
+import { prng, zipf } from "./workload.js";
 
-const records = Number(process.argv[2] ?? 2000);
-const batchSize = Number(process.argv[3] ?? 100);
+/** Requests and write units one approach spent on the whole workload. */
+export interface CostCount {
+  readonly requests: number;
+  readonly units: number;
+}
 
-/** Deterministic PRNG (mulberry32), so both approaches see the same workload. */
-const prng = (seed: number) => () => {
-  seed = (seed + 0x6d2b79f5) | 0;
-  let t = Math.imul(seed ^ (seed >>> 15), 1 | seed);
-  t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-  return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-};
-
-const zipf = (n: number, random: () => number) => {
-  const weights = Array.from({ length: n }, (_, i) => 1 / (i + 1));
-  const total = weights.reduce((a, b) => a + b, 0);
-  return () => {
-    let r = random() * total;
-    for (let i = 0; i < n; i++) {
-      r -= weights[i] as number;
-      if (r <= 0) return i;
-    }
-    return n - 1;
-  };
-};
-
-const workload = (mix: "inserts" | "mixed") => {
+const workload = (mix: "inserts" | "mixed", records: number) => {
   const random = prng(42);
   const item = zipf(50, random);
   const db = new InMemoryDynamoDb(() => 1_700_000_000_000);
@@ -63,8 +46,12 @@ const workload = (mix: "inserts" | "mixed") => {
   return db;
 };
 
-const exactlyOnce = async (mix: "inserts" | "mixed") => {
-  const db = workload(mix);
+const exactlyOnce = async (
+  mix: "inserts" | "mixed",
+  records: number,
+  batchSize: number,
+): Promise<CostCount> => {
+  const db = workload(mix, records);
   const store = new InMemoryAggregateStore(
     db,
     "totals",
@@ -89,8 +76,8 @@ const exactlyOnce = async (mix: "inserts" | "mixed") => {
 };
 
 /** The seed's handler: one UpdateItem ADD per image that has a quantity (twice for a MODIFY). */
-const perRecordAdd = (mix: "inserts" | "mixed") => {
-  const db = workload(mix);
+const perRecordAdd = (mix: "inserts" | "mixed", records: number): CostCount => {
+  const db = workload(mix, records);
   const before = { units: db.usage.writeUnits, calls: db.usage.requests.get("UpdateItem") ?? 0 };
   db.stream("orders")
     .all()
@@ -116,19 +103,47 @@ const perRecordAdd = (mix: "inserts" | "mixed") => {
   };
 };
 
-const per100 = (n: number) => ((n * 100) / records).toFixed(1);
-console.log(`records=${records} batch=${batchSize} items=50 (Zipf s=1) days=3`);
-console.log("workload | approach | requests/100 records | WCU/100 records");
-for (const mix of ["inserts", "mixed"] as const) {
-  const naive = perRecordAdd(mix);
-  const ours = await exactlyOnce(mix);
-  console.log(
-    `${mix} | per-record ADD (seed, not exactly-once) | ${per100(naive.requests)} | ${per100(naive.units)}`,
-  );
-  console.log(
-    `${mix} | chunked transactions + markers (exactly-once) | ${per100(ours.requests)} | ${per100(ours.units)}`,
-  );
-  console.log(
-    `${mix} | ratio ours/seed | ${(ours.requests / naive.requests).toFixed(2)}× requests | ${(ours.units / naive.units).toFixed(2)}× WCU`,
-  );
+/** Both approaches on one workload mix. */
+export interface AggregationCost {
+  readonly mix: "inserts" | "mixed";
+  readonly seed: CostCount;
+  readonly exactlyOnce: CostCount;
+}
+
+/**
+ * Runs both approaches on both mixes (only inserts; or inserts, updates and deletes) and returns
+ * what each spent.
+ * @example const [inserts, mixed] = await aggregationCost(2000, 100);
+ */
+export const aggregationCost = async (
+  records: number,
+  batchSize: number,
+): Promise<ReadonlyArray<AggregationCost>> => {
+  const results: AggregationCost[] = [];
+  for (const mix of ["inserts", "mixed"] as const)
+    results.push({
+      mix,
+      seed: perRecordAdd(mix, records),
+      exactlyOnce: await exactlyOnce(mix, records, batchSize),
+    });
+  return results;
+};
+
+if (import.meta.url === `file://${process.argv[1]}`) {
+  const records = Number(process.argv[2] ?? 2000);
+  const batchSize = Number(process.argv[3] ?? 100);
+  const per100 = (n: number) => ((n * 100) / records).toFixed(1);
+  console.log(`records=${records} batch=${batchSize} items=50 (Zipf s=1) days=3`);
+  console.log("workload | approach | requests/100 records | WCU/100 records");
+  for (const { mix, seed: naive, exactlyOnce: ours } of await aggregationCost(records, batchSize)) {
+    console.log(
+      `${mix} | per-record ADD (seed, not exactly-once) | ${per100(naive.requests)} | ${per100(naive.units)}`,
+    );
+    console.log(
+      `${mix} | chunked transactions + markers (exactly-once) | ${per100(ours.requests)} | ${per100(ours.units)}`,
+    );
+    console.log(
+      `${mix} | ratio ours/seed | ${(ours.requests / naive.requests).toFixed(2)}× requests | ${(ours.units / naive.units).toFixed(2)}× WCU`,
+    );
+  }
 }

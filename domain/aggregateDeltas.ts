@@ -1,6 +1,7 @@
 import type { AggregateSpec, GroupField } from "./aggregateSpec.js";
+import { MAX_PARTITION_KEY_BYTES, MAX_SORT_KEY_BYTES } from "./attributeValidation.js";
 import type { AttributeMap, AttributeValue } from "./attributeValue.js";
-import { canonicalKey } from "./attributeValue.js";
+import { canonicalKey, utf8Length } from "./attributeValue.js";
 import { addNumbers, isDynamoNumber, isZeroNumber, negateNumber } from "./decimal.js";
 import { type InvalidRecord, invalidRecord } from "./errors.js";
 import type { ChangeRecord } from "./streamRecord.js";
@@ -23,23 +24,34 @@ export interface RecordDeltas {
 
 const DAY = /^(\d{4})-(0[1-9]|1[0-2])-(0[1-9]|[12]\d|3[01])(?:[T ]|$)/;
 
+/** A string (S) or number (N) value holding what its tag says (images are decoded shallowly). */
+const isString = (value: AttributeValue): value is { readonly S: string } =>
+  "S" in value && typeof value.S === "string";
+const isNumber = (value: AttributeValue): value is { readonly N: string } =>
+  "N" in value && typeof value.N === "string" && isDynamoNumber(value.N);
+
 const groupValue = (
   field: GroupField,
   value: AttributeValue | undefined,
   where: string,
   recordId: string,
+  maxKeyBytes: number,
 ): AttributeValue | InvalidRecord => {
   const name = `${where}.${field.source}`;
   if (value === undefined)
     return invalidRecord(recordId, name, "missing (needed to group the total)");
   if (field.transform === "day") {
-    const day = "S" in value ? DAY.exec(value.S) : null;
+    const day = isString(value) ? DAY.exec(value.S) : null;
     return day
       ? { S: day[0].slice(0, 10) }
       : invalidRecord(recordId, name, "expected an ISO 8601 date string (S) starting YYYY-MM-DD");
   }
-  if (("S" in value && value.S !== "") || "N" in value) return value;
-  return invalidRecord(recordId, name, "expected a non-empty string (S) or a number (N)");
+  if (!(isString(value) && value.S !== "") && !isNumber(value))
+    return invalidRecord(recordId, name, "expected a non-empty string (S) or a number (N)");
+  // A total's key attribute: DynamoDB refuses longer keys (2048 bytes partition, 1024 sort).
+  if (isString(value) && utf8Length(value.S) > maxKeyBytes)
+    return invalidRecord(recordId, name, `longer than the ${maxKeyBytes} bytes of a key value`);
+  return value;
 };
 
 /**
@@ -57,16 +69,17 @@ export const contributionOf = (
   if (image === undefined) return undefined;
   const amount = Object.hasOwn(image, spec.sum.source) ? image[spec.sum.source] : undefined;
   if (amount === undefined) return undefined;
-  if (!("N" in amount) || !isDynamoNumber(amount.N))
+  if (!isNumber(amount))
     return invalidRecord(recordId, `${where}.${spec.sum.source}`, "expected a number (N)");
   if (isZeroNumber(amount.N)) return undefined;
   const key: Record<string, AttributeValue> = {};
-  for (const field of spec.groupBy) {
+  for (const [index, field] of spec.groupBy.entries()) {
     const value = groupValue(
       field,
       Object.hasOwn(image, field.source) ? image[field.source] : undefined,
       where,
       recordId,
+      index === 0 ? MAX_PARTITION_KEY_BYTES : MAX_SORT_KEY_BYTES,
     );
     if ("_tag" in value) return value;
     key[field.target] = value;
@@ -87,15 +100,35 @@ export const deltasOf = (spec: AggregateSpec, change: ChangeRecord): RecordDelta
   const added = contributionOf(spec, change.newImage, change.eventId, "NewImage");
   const removed = contributionOf(spec, change.oldImage, change.eventId, "OldImage");
   const deltas: Delta[] = [];
-  if (removed !== undefined && !isError(removed))
+  const errors: InvalidRecord[] = [];
+  if (isError(removed)) errors.push(removed);
+  else if (removed !== undefined)
     deltas.push({ key: removed.key, amount: negateNumber(removed.amount) });
-  if (added !== undefined && !isError(added)) deltas.push(added);
+  if (isError(added)) errors.push(added);
+  else if (added !== undefined) deltas.push(added);
   return {
     eventId: change.eventId,
     sequenceNumber: change.sequenceNumber,
     deltas: coalesce(deltas),
-    errors: [removed, added].filter(isError),
+    errors,
   };
+};
+
+/** Whether two keys are equal, comparing S and N values directly before falling back to JSON. */
+const sameKey = (a: AttributeMap, b: AttributeMap): boolean => {
+  const names = Object.keys(a);
+  if (names.length !== Object.keys(b).length) return false;
+  for (const name of names) {
+    const x = a[name];
+    const y = Object.hasOwn(b, name) ? b[name] : undefined;
+    if (x === undefined || y === undefined) return false;
+    if ("S" in x && "S" in y) {
+      if (x.S !== y.S) return false;
+    } else if ("N" in x && "N" in y) {
+      if (x.N !== y.N) return false;
+    } else if (canonicalKey({ v: x }) !== canonicalKey({ v: y })) return false;
+  }
+  return true;
 };
 
 /**
@@ -104,6 +137,17 @@ export const deltasOf = (spec: AggregateSpec, change: ChangeRecord): RecordDelta
  * @example coalesce([{ key: k, amount: "5" }, { key: k, amount: "-2" }]) // [{ key: k, amount: "3" }]
  */
 export const coalesce = (deltas: ReadonlyArray<Delta>): ReadonlyArray<Delta> => {
+  // One delta (an INSERT or REMOVE, most records) needs no key map.
+  const only = deltas.length === 1 ? deltas[0] : undefined;
+  if (only !== undefined) return isZeroNumber(only.amount) ? [] : deltas;
+  // Two deltas (a MODIFY): merged when the order stayed on the same total.
+  const [first, second] = deltas;
+  if (deltas.length === 2 && first !== undefined && second !== undefined) {
+    if (!sameKey(first.key, second.key))
+      return deltas.filter((delta) => !isZeroNumber(delta.amount));
+    const amount = addNumbers(first.amount, second.amount);
+    return isZeroNumber(amount) ? [] : [{ key: first.key, amount }];
+  }
   const sums = new Map<string, Delta>();
   for (const delta of deltas) {
     const id = canonicalKey(delta.key);

@@ -1,6 +1,7 @@
 import {
   type AttributeMap,
   attributeType,
+  attributeValueSize,
   itemSize,
   type KeySchema,
   MAX_ITEM_BYTES,
@@ -201,9 +202,13 @@ export const validateItem = (item: unknown): AttributeProblem | undefined => {
 const keyNames = (schema: KeySchema): ReadonlyArray<string> =>
   schema.sortKey === undefined ? [schema.partitionKey] : [schema.partitionKey, schema.sortKey];
 
+/** DynamoDB's limits on key values: 2048 bytes for a partition key, 1024 for a sort key. */
+export const MAX_PARTITION_KEY_BYTES = 2048;
+export const MAX_SORT_KEY_BYTES = 1024;
+
 /**
  * Checks the key attributes of an (already validated) item or key: present, of type S, N or B,
- * and S/B non-empty.
+ * S/B non-empty and within DynamoDB's key size limits (2048 bytes partition, 1024 sort).
  * @example validateKeyAttributes({ id: { S: "" } }, { partitionKey: "id" }) // { path: "id", … }
  */
 export const validateKeyAttributes = (
@@ -217,6 +222,13 @@ export const validateKeyAttributes = (
     if ("S" in value || "B" in value) {
       if (("S" in value ? value.S : value.B) === "")
         return problem(path, "key attribute must not be empty");
+      const limit = name === schema.partitionKey ? MAX_PARTITION_KEY_BYTES : MAX_SORT_KEY_BYTES;
+      const size = attributeValueSize(value);
+      if (size > limit)
+        return problem(
+          path,
+          `key attribute of ${size} bytes exceeds DynamoDB's ${limit}-byte limit`,
+        );
     } else if (!("N" in value))
       return problem(path, `key attribute must be of type S, N or B, got ${attributeType(value)}`);
   }

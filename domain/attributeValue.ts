@@ -26,6 +26,8 @@ export interface KeySchema {
 
 const TYPE_TAGS = ["S", "N", "B", "BOOL", "NULL", "SS", "NS", "BS", "L", "M"] as const;
 
+const TAG_SET: ReadonlySet<string> = new Set(TYPE_TAGS);
+
 /** The type descriptor of a value (`"S"`, `"N"`, …). */
 export type AttributeType = (typeof TYPE_TAGS)[number];
 
@@ -35,9 +37,14 @@ export type AttributeType = (typeof TYPE_TAGS)[number];
  */
 export const attributeType = (value: unknown): AttributeType | undefined => {
   if (typeof value !== "object" || value === null || Array.isArray(value)) return undefined;
-  const keys = Object.keys(value);
-  if (keys.length !== 1) return undefined;
-  return TYPE_TAGS.find((tag) => tag === keys[0]);
+  // One pass over the own keys, no array: this runs for every attribute of every stream image.
+  let tag: string | undefined;
+  for (const key in value) {
+    if (!Object.hasOwn(value, key)) continue;
+    if (tag !== undefined) return undefined;
+    tag = key;
+  }
+  return tag !== undefined && TAG_SET.has(tag) ? (tag as AttributeType) : undefined;
 };
 
 /**

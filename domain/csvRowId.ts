@@ -40,6 +40,15 @@ export const csvObjectId = (ref: CsvObjectRef): string => {
 export const csvRowId = (ref: CsvObjectRef, line: number): string => `${csvObjectId(ref)}#L${line}`;
 
 /**
+ * {@link csvRowId} for many rows of one object: the object's part is computed once.
+ * @example const rowId = csvRowIds(ref); rowId(12) === csvRowId(ref, 12)
+ */
+export const csvRowIds = (ref: CsvObjectRef): ((line: number) => string) => {
+  const objectId = csvObjectId(ref);
+  return (line) => `${objectId}#L${line}`;
+};
+
+/**
  * The text a message's deduplication id is derived from: the ids of the first and last row it
  * carries. It may be longer than SQS's 128 characters and hold any character: the handler
  * hashes it (domain stays free of crypto).

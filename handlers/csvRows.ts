@@ -52,6 +52,39 @@ const countBreaks = (text: string, from: number, to: number): number => {
   return breaks;
 };
 
+const NEWLINE_NAMES: Readonly<Record<Newline, string>> = { "\n": "LF", "\r\n": "CRLF", "\r": "CR" };
+
+const mixedEndings = (newline: Newline): string =>
+  `mixed line endings: a line break outside quotes that is not ${NEWLINE_NAMES[newline]}, the file's (from its first line); the row is not read rather than read with a stray line break`;
+
+/** Whether `text` holds a line break character the file's line ending does not explain. */
+const mayHoldForeignBreak = (text: string, newline: Newline): boolean =>
+  newline === "\n"
+    ? text.includes("\r")
+    : newline === "\r"
+      ? text.includes("\n")
+      : /\r(?!\n)|(?<!\r)\n/.test(text);
+
+/**
+ * Whether the row `text[from, to)` holds, outside quotes, a line break of another kind than the
+ * file's (a CRLF row in an LF file would otherwise keep a stray `\r` in its last cell, an LF row
+ * in a CRLF file would merge two rows). Only called when {@link mayHoldForeignBreak}.
+ */
+const hasForeignBreak = (text: string, from: number, to: number, newline: Newline): boolean => {
+  let quoted = false;
+  for (let i = from; i < to; i++) {
+    const c = text.charCodeAt(i);
+    if (c === 0x22) quoted = !quoted;
+    else if (!quoted && (c === 0x0a || c === 0x0d)) {
+      const isCrLf = c === 0x0d && text.charCodeAt(i + 1) === 0x0a;
+      const found: Newline = isCrLf ? "\r\n" : c === 0x0a ? "\n" : "\r";
+      if (found !== newline) return true;
+      if (isCrLf) i++;
+    }
+  }
+  return false;
+};
+
 interface Parsed {
   readonly lines: CsvLine[];
   /** Characters of `text` consumed (complete rows only unless `final`). */
@@ -64,6 +97,7 @@ interface Parsed {
 const parseRows = (text: string, newline: Newline, firstLine: number, final: boolean): Parsed => {
   const lines: CsvLine[] = [];
   const checkEncoding = text.includes(REPLACEMENT);
+  const checkBreaks = mayHoldForeignBreak(text, newline);
   let line = firstLine;
   let end = 0;
   const parser = new Papa.Parser({
@@ -76,6 +110,8 @@ const parseRows = (text: string, newline: Newline, firstLine: number, final: boo
       if (error !== undefined) lines.push({ kind: "malformed", line, reason: error.message });
       else if (checkEncoding && cells.some((cell) => cell.includes(REPLACEMENT)))
         lines.push({ kind: "malformed", line, reason: NOT_UTF8 });
+      else if (checkBreaks && hasForeignBreak(text, end, result.meta.cursor, newline))
+        lines.push({ kind: "malformed", line, reason: mixedEndings(newline) });
       else if (!(cells.length === 1 && cells[0] === "")) lines.push({ kind: "row", line, cells });
       line += countBreaks(text, end, result.meta.cursor);
       end = result.meta.cursor;
@@ -103,6 +139,21 @@ export async function* readCsvRows(
   body: AsyncIterable<Uint8Array>,
   options: CsvReadOptions = {},
 ): AsyncGenerator<CsvLine, void, undefined> {
+  for await (const rows of readCsvRowBatches(body, options)) yield* rows;
+}
+
+/**
+ * {@link readCsvRows} a chunk at a time: each item is the rows one chunk of `body` completed
+ * (never empty), so a consumer pays the async iteration once per chunk, not once per row
+ * (≈ 0.5 µs a row, measured by bench/csvLoad.ts). Same pull-based backpressure.
+ *
+ * @example
+ * for await (const rows of readCsvRowBatches(object.body)) for (const row of rows) console.log(row.line);
+ */
+export async function* readCsvRowBatches(
+  body: AsyncIterable<Uint8Array>,
+  options: CsvReadOptions = {},
+): AsyncGenerator<ReadonlyArray<CsvLine>, void, undefined> {
   const maxRowChars = options.maxRowChars ?? DEFAULT_MAX_ROW_CHARS;
   // Not fatal: bad bytes become U+FFFD (never a comma, quote or line break, so the CSV
   // structure survives) and the rows holding them are reported as malformed.
@@ -123,18 +174,21 @@ export async function* readCsvRows(
       const parsed = parseRows(pending, newline, line, false);
       pending = pending.slice(parsed.consumed);
       line = parsed.nextLine;
-      yield* parsed.lines;
+      if (parsed.lines.length > 0) yield parsed.lines;
     }
     if (pending.length > maxRowChars) {
-      yield {
-        kind: "fatal",
-        line,
-        reason: `row longer than ${maxRowChars} characters (an unclosed quote?); the rest of the object is not read`,
-      };
+      yield [
+        {
+          kind: "fatal",
+          line,
+          reason: `row longer than ${maxRowChars} characters (an unclosed quote?); the rest of the object is not read`,
+        },
+      ];
       return;
     }
   }
   const tail = decoder.decode();
   pending += started || tail.charCodeAt(0) !== 0xfeff ? tail : tail.slice(1);
-  yield* parseRows(pending, newline ?? guessNewline(pending, true) ?? "\n", line, true).lines;
+  const last = parseRows(pending, newline ?? guessNewline(pending, true) ?? "\n", line, true);
+  if (last.lines.length > 0) yield last.lines;
 }

@@ -9,8 +9,16 @@ import { type CsvSchema, decodeCsvSchema } from "../domain/csvSchema.js";
 import { invalidRecord } from "../domain/errors.js";
 import { type CsvLoaderDeps, loadCsvObject } from "./csvObjectLoader.js";
 import { deadlineOf } from "./deadline.js";
-import { optionalJson, readEnv, requiredString } from "./env.js";
+import { type EnvVar, optionalJson, readEnv, requiredString } from "./env.js";
+import { eventRecords } from "./eventRecords.js";
 import { lazyHandler } from "./lazyHandler.js";
+import { decodeS3EventRecord } from "./s3EventRecord.js";
+
+/**
+ * The IAM statements this entry point needs, from its configuration (see handlers/permissions.ts).
+ * @example permissions({ region: "us-east-1", account: "123456789012", bucket: "uploads", queueName: "rows" }).functionCode
+ */
+export { csvToQueuePermissions as permissions } from "./permissions.js";
 
 /** What the S3 → queue handler needs (see {@link loadCsvObject} for the per-object behaviour). */
 export type CsvToQueueDeps = Pick<
@@ -42,8 +50,9 @@ export const decodeS3EventKey = (encoded: string): string | undefined => {
  * retries, the handler throws: S3 invokes Lambda asynchronously, and Lambda retries the event
  * (twice by default, then its on-failure destination / DLQ). A retry reads the whole object
  * again; because row ids depend only on the object version and the line, the resent rows carry
- * the same ids: the table ends up with the same items, and FIFO queues drop the duplicates
- * within their 5-minute deduplication window.
+ * the same ids: the table ends up with the same items. On FIFO queues the retry's messages are
+ * enqueued again, in order (deduplication ids are unique to a read; see loadCsvObject), so the
+ * last row of a key still wins however late the retry comes.
  *
  * @example
  * const handler = createCsvToQueueHandler({ objects: s3, queue, rejects, schema });
@@ -55,21 +64,26 @@ export const createCsvToQueueHandler = (deps: CsvToQueueDeps) => {
     throw new RangeError(`rowsPerMessage must be a positive integer, got ${rowsPerMessage}`);
   return middy(async (event: S3Event, context: Context): Promise<void> => {
     const deadline = deadlineOf(context);
-    for (const record of event.Records ?? []) {
-      if (!record.eventName?.startsWith("ObjectCreated:")) continue;
-      const bucket = record.s3.bucket.name;
-      const key = decodeS3EventKey(record.s3.object.key);
+    const records = await eventRecords(event, deps.rejects);
+    for (const [index, record] of records.entries()) {
+      const created = decodeS3EventRecord(record, index);
+      if (E.isLeft(created)) {
+        await deps.rejects.reject([{ error: created.left, identity: { index } }]);
+        continue;
+      }
+      if (created.right === undefined) continue;
+      const { bucket, encodedKey, versionId } = created.right;
+      const key = decodeS3EventKey(encodedKey);
       if (key === undefined) {
-        const id = `s3://${bucket}/${record.s3.object.key}`;
+        const id = `s3://${bucket}/${encodedKey}`;
         await deps.rejects.reject([
           {
             error: invalidRecord(id, "s3.object.key", "not a valid URL-encoded key"),
-            identity: { bucket, encodedKey: record.s3.object.key },
+            identity: { bucket, encodedKey },
           },
         ]);
         continue;
       }
-      const versionId = record.s3.object.versionId;
       await loadCsvObject({ bucket, key, ...(versionId ? { versionId } : {}) }, deps, deadline);
     }
   });
@@ -82,14 +96,37 @@ const schemaVar = optionalJson<CsvSchema>((value) => {
     : { ok: false, reason: `is not a valid CSV schema: ${decoded.left}` };
 });
 
+/**
+ * Rows per message of the entry point when `ROWS_PER_MESSAGE` is not set. 25 rows fill one
+ * BatchWriteItem in queueToTable; per 1,000 rows it takes 4 SendMessageBatch requests instead of
+ * 100, and 40 BatchWriteItem instead of 100 (bench/apiCost.ts, bench/RESULTS.md). A message
+ * still closes before 256 KiB, so long rows share fewer.
+ */
+export const DEFAULT_ROWS_PER_MESSAGE = 25;
+
+const rowsPerMessageVar: EnvVar<number | undefined> = {
+  required: false,
+  parse: (text) => {
+    const value = Number(text.trim());
+    return /^\d+$/.test(text.trim()) && value >= 1 && Number.isSafeInteger(value)
+      ? { ok: true, value }
+      : { ok: false, reason: "must be a positive integer (rows packed in one message)" };
+  },
+};
+
 const fromEnv = (env: Readonly<Record<string, string | undefined>>) => {
-  const config = readEnv(env, { QUEUE_URL: requiredString, CSV_SCHEMA: schemaVar });
+  const config = readEnv(env, {
+    QUEUE_URL: requiredString,
+    CSV_SCHEMA: schemaVar,
+    ROWS_PER_MESSAGE: rowsPerMessageVar,
+  });
   if (!config.ok) return config;
-  const { QUEUE_URL, CSV_SCHEMA } = config.value;
+  const { QUEUE_URL, CSV_SCHEMA, ROWS_PER_MESSAGE } = config.value;
   const handler = createCsvToQueueHandler({
     objects: new S3ObjectStore(createS3Client(env)),
     queue: new SqsMessageQueue(new SQSClient({}), QUEUE_URL),
     rejects: new LogRejectSink("csvToQueue"),
+    rowsPerMessage: ROWS_PER_MESSAGE ?? DEFAULT_ROWS_PER_MESSAGE,
     ...(CSV_SCHEMA === undefined ? {} : { schema: CSV_SCHEMA }),
   });
   return {
@@ -100,7 +137,8 @@ const fromEnv = (env: Readonly<Record<string, string | undefined>>) => {
 
 /**
  * The Lambda entry point: `QUEUE_URL` names the queue, optional `CSV_SCHEMA` (JSON, see
- * domain/csvSchema.ts) types the columns; clients come from the default AWS configuration chain
+ * domain/csvSchema.ts) types the columns, optional `ROWS_PER_MESSAGE` packs rows per message
+ * (default {@link DEFAULT_ROWS_PER_MESSAGE}); clients come from the default AWS configuration chain
  * (S3 path-style when an endpoint is configured). An invalid environment fails every invocation
  * with one error naming every problem.
  * @example // serverless.yml: handler: dist/handlers/csvToQueue.handler

@@ -30,7 +30,12 @@ export const optionalJson = <A>(
     try {
       return validate(JSON.parse(text));
     } catch (error) {
-      return { ok: false, reason: `is not valid JSON (${(error as Error).message})` };
+      // Not JSON.parse's message: it quotes the text, so a misplaced secret would reach the logs.
+      const at = /at position (\d+)/.exec((error as Error).message)?.[1];
+      return {
+        ok: false,
+        reason: `is not valid JSON${at === undefined ? "" : ` (at position ${at})`}`,
+      };
     }
   },
 });

@@ -12,7 +12,14 @@ import type { RejectSink } from "../ports/rejectSink.js";
 import type { TableWriter } from "../ports/tableWriter.js";
 import { deadlineOf } from "./deadline.js";
 import { readEnv, requiredString } from "./env.js";
+import { eventRecords } from "./eventRecords.js";
 import { lazyHandler } from "./lazyHandler.js";
+
+/**
+ * The IAM statements this entry point needs, from its configuration (see handlers/permissions.ts).
+ * @example permissions({ region: "us-east-1", account: "123456789012", tableName: "EventLogs", sourceStreamName: "EventStream" }).functionCode
+ */
+export { kinesisToTablePermissions as permissions } from "./permissions.js";
 
 /** What the Kinesis → event-log handler needs. */
 export interface KinesisToTableDeps {
@@ -43,7 +50,7 @@ export interface KinesisToTableDeps {
 export const createKinesisToTableHandler = (deps: KinesisToTableDeps) =>
   middy(
     async (event: KinesisStreamEvent, context: Context): Promise<KinesisStreamBatchResponse> => {
-      const records = event.Records;
+      const records = await eventRecords(event, deps.rejects);
       const invalid = new Map<number, InvalidRecord>();
       const commands: PutCommand[] = [];
       const indicesOfKey = new Map<string, number[]>();

@@ -5,14 +5,21 @@ import * as E from "fp-ts/lib/Either.js";
 import { DynamoDbSequenceGuardedTableWriter } from "../adapters/aws/DynamoDbSequenceGuardedTableWriter.js";
 import { DynamoDbTableWriter } from "../adapters/aws/DynamoDbTableWriter.js";
 import { LogRejectSink } from "../adapters/aws/LogRejectSink.js";
-import { describeError, toThrowable } from "../domain/errors.js";
+import { describeError, type InvalidRecord, invalidRecord, toThrowable } from "../domain/errors.js";
 import { decodeMessageBody } from "../domain/messageBody.js";
 import { lastPerKey, type WriteCommand } from "../domain/writeCommand.js";
 import type { RejectedRecord, RejectSink } from "../ports/rejectSink.js";
 import type { TableWriter } from "../ports/tableWriter.js";
 import { deadlineOf } from "./deadline.js";
 import { type EnvVar, readEnv, requiredString } from "./env.js";
+import { eventRecords } from "./eventRecords.js";
 import { lazyHandler } from "./lazyHandler.js";
+
+/**
+ * The IAM statements this entry point needs, from its configuration (see handlers/permissions.ts).
+ * @example permissions({ region: "us-east-1", account: "123456789012", tableName: "replica", queueName: "replica.fifo" }).functionCode
+ */
+export { queueToTablePermissions as permissions } from "./permissions.js";
 
 /** What the queue-to-table handler needs. */
 export interface QueueToTableDeps {
@@ -30,6 +37,17 @@ const identityOf = (record: SQSRecord): Readonly<Record<string, unknown>> => ({
     ? {}
     : { messageGroupId: record.attributes.MessageGroupId }),
 });
+
+/** Why a delivered record is not an SQS record this handler can read, if it is not. */
+const sqsRecordProblem = (record: unknown, index: number): InvalidRecord | undefined => {
+  if (typeof record !== "object" || record === null)
+    return invalidRecord(`#${index}`, "$", "not an SQS record");
+  const { messageId, body } = record as { messageId?: unknown; body?: unknown };
+  if (typeof messageId !== "string" || messageId === "")
+    return invalidRecord(`#${index}`, "messageId", "missing or not a string");
+  if (typeof body !== "string") return invalidRecord(messageId, "body", "missing or not a string");
+  return undefined;
+};
 
 /**
  * SQS → table, correct under at-least-once delivery. Decodes every message
@@ -58,7 +76,7 @@ const identityOf = (record: SQSRecord): Readonly<Record<string, unknown>> => ({
  */
 export const createQueueToTableHandler = (deps: QueueToTableDeps) =>
   middy(async (event: SQSEvent, context: Context): Promise<SQSBatchResponse> => {
-    const records = event.Records ?? [];
+    const records = await eventRecords(event, deps.rejects);
     if (records.length === 0) return { batchItemFailures: [] };
     const schema = await deps.table.keySchema()();
     if (E.isLeft(schema)) throw toThrowable(schema.left);
@@ -67,9 +85,12 @@ export const createQueueToTableHandler = (deps: QueueToTableDeps) =>
     const undecodable = new Set<number>();
     const commands: WriteCommand[] = [];
     records.forEach((record, index) => {
-      const decoded = decodeMessageBody(record.messageId, record.body, schema.right);
+      const malformed = sqsRecordProblem(record, index);
+      const decoded = malformed
+        ? E.left(malformed)
+        : decodeMessageBody(record.messageId, record.body, schema.right);
       if (E.isLeft(decoded)) {
-        rejects.push({ error: decoded.left, identity: identityOf(record) });
+        rejects.push({ error: decoded.left, identity: malformed ? { index } : identityOf(record) });
         undecodable.add(index);
         return;
       }
@@ -103,7 +124,8 @@ export const createQueueToTableHandler = (deps: QueueToTableDeps) =>
     }
     const blockedGroups = new Set<string>();
     const batchItemFailures = records.flatMap((record, index) => {
-      const group = record.attributes?.MessageGroupId;
+      // A malformed record (possibly not even an object) is undecodable: it never fails.
+      const group = undecodable.has(index) ? undefined : record.attributes?.MessageGroupId;
       const fails =
         failedMessages.has(index) ||
         (group !== undefined && blockedGroups.has(group) && !undecodable.has(index));

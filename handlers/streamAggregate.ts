@@ -17,8 +17,15 @@ import { decodeChangeRecord } from "../domain/streamRecord.js";
 import type { AggregateStore } from "../ports/aggregateStore.js";
 import type { RejectedRecord, RejectSink } from "../ports/rejectSink.js";
 import { optionalJson, readEnv, requiredString } from "./env.js";
+import { eventRecords } from "./eventRecords.js";
 import { lazyHandler } from "./lazyHandler.js";
 import { rejectionOf } from "./streamRejects.js";
+
+/**
+ * The IAM statements this entry point needs, from its configuration (see handlers/permissions.ts).
+ * @example permissions({ region: "us-east-1", account: "123456789012", totalsTable: "totals", sourceStreamArn }).functionCode
+ */
+export { streamAggregatePermissions as permissions } from "./permissions.js";
 
 /** What the aggregation handler needs. */
 export interface StreamAggregateDeps {
@@ -45,9 +52,10 @@ export const createStreamAggregateHandler = (deps: StreamAggregateDeps) => {
   const spec = deps.spec ?? seedAggregateSpec;
   const apply = applyAggregates(deps.store);
   return middy(async (event: DynamoDBStreamEvent): Promise<DynamoDBBatchResponse> => {
+    const raws = await eventRecords(event, deps.rejects);
     const invalid: { readonly index: number; readonly rejection: RejectedRecord }[] = [];
     const records: RecordDeltas[] = [];
-    event.Records.forEach((raw, index) => {
+    raws.forEach((raw, index) => {
       const change = decodeChangeRecord(raw, index);
       if (E.isLeft(change)) {
         invalid.push({ index, rejection: rejectionOf(change.left, raw) });
@@ -60,20 +68,20 @@ export const createStreamAggregateHandler = (deps: StreamAggregateDeps) => {
     });
     const report = await apply(records)();
     for (const error of report.rejected) {
-      const index = event.Records.findIndex((r) => r.eventID === error.recordId);
-      invalid.push({ index, rejection: rejectionOf(error, event.Records[index]) });
+      const index = raws.findIndex((r) => r?.eventID === error.recordId);
+      invalid.push({ index, rejection: rejectionOf(error, raws[index]) });
     }
     // Records from the resume point on are delivered again: report them then, not twice.
     const resumeAt = report.stopped?.resumeAt;
     const cut =
       resumeAt === undefined
-        ? event.Records.length
-        : event.Records.findIndex((r) => r.dynamodb?.SequenceNumber === resumeAt);
+        ? raws.length
+        : raws.findIndex((r) => r?.dynamodb?.SequenceNumber === resumeAt);
     const rejected = invalid.filter(({ index }) => index < cut).map(({ rejection }) => rejection);
     if (rejected.length > 0) await deps.rejects.reject(rejected);
     deps.log?.({
       pipeline: "streamAggregate",
-      records: event.Records.length,
+      records: raws.length,
       transactions: report.transactions,
       duplicates: report.duplicates,
       rejected: rejected.length,

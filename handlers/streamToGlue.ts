@@ -9,8 +9,15 @@ import { type ChangeRecord, decodeChangeRecord } from "../domain/streamRecord.js
 import type { JobRunner } from "../ports/jobRunner.js";
 import type { RejectSink } from "../ports/rejectSink.js";
 import { optionalJson, readEnv, requiredString } from "./env.js";
+import { eventRecords } from "./eventRecords.js";
 import { lazyHandler } from "./lazyHandler.js";
 import { rejectionOf } from "./streamRejects.js";
+
+/**
+ * The IAM statements this entry point needs, from its configuration (see handlers/permissions.ts).
+ * @example permissions({ region: "us-east-1", account: "123456789012", jobName: "copy-api-pagos", sourceStreamArn }).functionCode
+ */
+export { streamToGluePermissions as permissions } from "./permissions.js";
 
 /** What the stream → Glue handler needs. */
 export interface StreamToGlueDeps {
@@ -41,7 +48,7 @@ export interface StreamToGlueDeps {
 export const createStreamToGlueHandler = (deps: StreamToGlueDeps) => {
   const isRelevant = deps.isRelevant ?? (() => true);
   return middy(async (event: DynamoDBStreamEvent): Promise<DynamoDBBatchResponse> => {
-    const records = event.Records;
+    const records = await eventRecords(event, deps.rejects);
     const invalid: { readonly index: number; readonly error: InvalidRecord }[] = [];
     let firstRelevant: number | undefined;
     records.forEach((raw, index) => {

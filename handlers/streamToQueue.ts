@@ -1,4 +1,4 @@
-import { createHash } from "node:crypto";
+import { createHash, randomUUID } from "node:crypto";
 import { SQSClient } from "@aws-sdk/client-sqs";
 import middy from "@middy/core";
 import type { Context, DynamoDBBatchResponse, DynamoDBStreamEvent } from "aws-lambda";
@@ -14,8 +14,15 @@ import type { MessageQueue, OutgoingMessage } from "../ports/messageQueue.js";
 import type { RejectedRecord, RejectSink } from "../ports/rejectSink.js";
 import { deadlineOf } from "./deadline.js";
 import { readEnv, requiredString } from "./env.js";
+import { eventRecords } from "./eventRecords.js";
 import { lazyHandler } from "./lazyHandler.js";
 import { rejectionOf } from "./streamRejects.js";
+
+/**
+ * The IAM statements this entry point needs, from its configuration (see handlers/permissions.ts).
+ * @example permissions({ region: "us-east-1", account: "123456789012", queueName: "replica.fifo", sourceStreamArn }).functionCode
+ */
+export { streamToQueuePermissions as permissions } from "./permissions.js";
 
 /** What the stream-to-queue handler needs. */
 export interface StreamToQueueDeps {
@@ -45,8 +52,12 @@ export const messageGroupIdOf = (key: AttributeMap): string => sqsSafeId(canonic
  * DynamoDB stream → SQS, correct under at-least-once delivery. Every INSERT/MODIFY/REMOVE becomes
  * one command (put of the new image / delete of the key, carrying the stream SequenceNumber as
  * `seq`), one command per message. FIFO queues get MessageGroupId = the item's key (so a key's
- * changes are delivered in order) and MessageDeduplicationId = the eventID (a resent record is
- * dropped by the queue within 5 minutes). Records that can never succeed (undecodable, too big
+ * changes are delivered in order) and MessageDeduplicationId = the eventID and an id of the
+ * invocation, so the queue drops a message resent within one invocation (after a timeout) but
+ * never one resent by a retry. SQS deduplicates for 5 minutes from a message's FIRST send: a
+ * retry minutes later would see the earlier messages of a key re-enqueued and the later ones
+ * dropped, an old change landing after a newer one; each retry instead enqueues what it resends
+ * in order, after everything earlier (duplicates, harmless: the replica ends with the newest). Records that can never succeed (undecodable, too big
  * for a message) go to `deps.rejects` and are skipped. When some messages could not be sent, the
  * response names the SequenceNumber of the FIRST record not sent: Lambda retries from there, and
  * nothing after it is reported done (rejects after it are reported on the retry). A
@@ -57,9 +68,13 @@ export const messageGroupIdOf = (key: AttributeMap): string => sqsSafeId(canonic
  */
 export const createStreamToQueueHandler = (deps: StreamToQueueDeps) =>
   middy(async (event: DynamoDBStreamEvent, context: Context): Promise<DynamoDBBatchResponse> => {
-    const records = event.Records ?? [];
+    const records = await eventRecords(event, deps.rejects);
     const rejected: { index: number; reject: RejectedRecord }[] = [];
     const messages: OutgoingMessage[] = [];
+    // FIFO deduplication ids are unique to this invocation: see the handler's documentation.
+    const invocation = randomUUID();
+    /** Message id → the eventID of its record, to name it when the queue refuses the message. */
+    const sources = new Map<string, string>();
     const reject = (index: number, error: InvalidRecord) =>
       rejected.push({ index, reject: rejectionOf(error, records[index]) });
     records.forEach((raw, index) => {
@@ -68,13 +83,14 @@ export const createStreamToQueueHandler = (deps: StreamToQueueDeps) =>
         reject(index, command.left);
         return;
       }
+      sources.set(String(index), command.right.source);
       messages.push({
         id: String(index),
         body: encodeMessageBody([command.right]),
         ...(deps.queue.fifo
           ? {
               groupId: messageGroupIdOf(command.right.key),
-              deduplicationId: sqsSafeId(command.right.source),
+              deduplicationId: sqsSafeId(`${command.right.source}@${invocation}`),
             }
           : {}),
       });
@@ -88,10 +104,14 @@ export const createStreamToQueueHandler = (deps: StreamToQueueDeps) =>
     }
     let firstNotSent = E.isLeft(sent) ? Number(messages[0]?.id ?? records.length) : records.length;
     for (const { id, error } of E.isRight(sent) ? sent.right.failed : []) {
-      if (error._tag === "InvalidRecord") reject(Number(id), error);
+      if (error._tag === "InvalidRecord")
+        reject(Number(id), { ...error, recordId: sources.get(id) ?? error.recordId });
       else firstNotSent = Math.min(firstNotSent, Number(id));
     }
-    const done = rejected.filter((r) => r.index < firstNotSent).map((r) => r.reject);
+    const done = rejected
+      .filter((r) => r.index < firstNotSent)
+      .sort((a, b) => a.index - b.index)
+      .map((r) => r.reject);
     if (done.length > 0) await deps.rejects.reject(done);
     if (firstNotSent >= records.length) return { batchItemFailures: [] };
     const sequence = records[firstNotSent]?.dynamodb?.SequenceNumber ?? "";

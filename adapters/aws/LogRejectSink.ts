@@ -13,17 +13,29 @@ export class LogRejectSink implements RejectSink {
 
   readonly reject = async (records: ReadonlyArray<RejectedRecord>): Promise<void> => {
     for (const { error, identity } of records) {
-      this.write(
-        JSON.stringify({
-          level: "ERROR",
-          rejected: true,
-          pipeline: this.pipeline,
-          record: error.recordId,
-          field: error.field,
-          reason: error.reason,
-          identity,
-        }),
-      );
+      const line = {
+        level: "ERROR",
+        rejected: true,
+        pipeline: this.pipeline,
+        record: error.recordId,
+        field: error.field,
+        reason: error.reason,
+      };
+      this.write(stringifyWith(line, identity));
     }
   };
 }
+
+/**
+ * The line with the record's identity, or without it when the identity cannot be serialized
+ * (hostile input: keys nested thousands deep overflow JSON.stringify), so a reject is always
+ * logged and never makes the handler throw.
+ */
+const stringifyWith = (line: Record<string, unknown>, identity: unknown): string => {
+  try {
+    return JSON.stringify({ ...line, identity });
+  } catch (error) {
+    const reason = error instanceof Error ? error.message : String(error);
+    return JSON.stringify({ ...line, identity: `not serializable (${reason})` });
+  }
+};

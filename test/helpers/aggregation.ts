@@ -1,5 +1,6 @@
 import type { DynamoDBRecord, DynamoDBStreamEvent } from "aws-lambda";
-import * as TE from "fp-ts/lib/TaskEither.js";
+import { type Fault, FaultPlan } from "../../adapters/faults/faultPlan.js";
+import { withFaults } from "../../adapters/faults/withFaults.js";
 import { InMemoryAggregateStore } from "../../adapters/memory/InMemoryAggregateStore.js";
 import { InMemoryDynamoDb } from "../../adapters/memory/InMemoryDynamoDb.js";
 import { InMemoryRejectSink } from "../../adapters/memory/InMemoryRejectSink.js";
@@ -7,37 +8,21 @@ import { localContext } from "../../adapters/memory/localContext.js";
 import { isMarker, markerLayoutOf } from "../../domain/aggregateMarkers.js";
 import { seedAggregateSpec } from "../../domain/aggregateSpec.js";
 import type { AttributeMap } from "../../domain/attributeValue.js";
-import { transient } from "../../domain/errors.js";
 import { createStreamAggregateHandler } from "../../handlers/streamAggregate.js";
 import type { AggregateStore } from "../../ports/aggregateStore.js";
 
 /** What a store call does under a fault schedule. */
-export type StoreFault = "ok" | "transient" | "crashBefore" | "crashAfter";
+export type StoreFault = Extract<Fault, "ok" | "transient" | "crashBefore" | "crashAfter">;
 
 /**
  * Wraps a store with a schedule of faults, one per call (then "ok"): a transient error, a crash
  * before writing (the invocation dies), or a crash after the write committed (its response lost).
+ * The port-level fault decorator of adapters/faults, driven by a scheduled {@link FaultPlan}.
  */
 export const faultyStore = (
   inner: AggregateStore,
   schedule: ReadonlyArray<StoreFault>,
-): AggregateStore => {
-  let call = 0;
-  return {
-    apply: (chunk) => () => {
-      const fault = schedule[call++] ?? "ok";
-      if (fault === "transient")
-        return TE.left(transient("TransactWriteItems", "injected conflict"))();
-      if (fault === "crashBefore")
-        return Promise.reject(new Error("injected crash before the write"));
-      if (fault === "crashAfter")
-        return inner
-          .apply(chunk)()
-          .then(() => Promise.reject(new Error("injected crash after the write")));
-      return inner.apply(chunk)();
-    },
-  };
-};
+): AggregateStore => withFaults(inner, FaultPlan.schedule(schedule));
 
 /** An orders table with a stream, a totals table, and the aggregation handler between them. */
 export const aggregationRig = (schedule: ReadonlyArray<StoreFault> = []) => {

@@ -106,7 +106,7 @@ describe("replication end to end (in memory)", () => {
 describe("streamToQueue handler", () => {
   const recordsOf = (db: InMemoryDynamoDb): DynamoDBRecord[] => [...db.stream("source").all()];
 
-  it("sends one message per change, grouped by key and deduplicated by eventID on FIFO", async () => {
+  it("sends one message per change, grouped by key and deduplicated by eventID and invocation on FIFO", async () => {
     const pipeline = replicationPipeline({ fifo: true });
     pipeline.db.put("source", item("a", 1));
     pipeline.db.delete("source", key("a", 1));
@@ -118,9 +118,12 @@ describe("streamToQueue handler", () => {
       messageGroupIdOf(key("a", 1)),
       messageGroupIdOf(key("a", 1)),
     ]);
-    expect(sent.map((r) => r.attributes.MessageDeduplicationId)).toEqual(
-      records.map((r) => r.eventID),
-    );
+    const [first, second] = sent.map((r) => r.attributes.MessageDeduplicationId ?? "");
+    expect([first?.split("@")[0], second?.split("@")[0]]).toEqual(records.map((r) => r.eventID));
+    expect(first?.split("@")[1]).toBe(second?.split("@")[1]); // one id per invocation
+    await pipeline.streamHandler({ Records: records }, testContext()); // a retry: a new invocation
+    const bodies = pipeline.sqs.peek(pipeline.queueName).map((m) => m.body);
+    expect(bodies).toEqual([sent[0]?.body, sent[1]?.body, sent[0]?.body, sent[1]?.body]);
     expect(JSON.parse(sent[1]?.body ?? "")).toEqual({
       v: 1,
       commands: [
