@@ -7,6 +7,7 @@ import { InMemoryTableWriter } from "../../adapters/memory/InMemoryTableWriter.j
 import { localContext } from "../../adapters/memory/localContext.js";
 import { SqsEventSourceRunner } from "../../adapters/memory/SqsEventSourceRunner.js";
 import { StreamEventSourceRunner } from "../../adapters/memory/StreamEventSourceRunner.js";
+import { virtualClock } from "../../adapters/memory/virtualClock.js";
 import { noWaitRetryEnv } from "../../adapters/retry.js";
 import type { AttributeMap, KeySchema } from "../../domain/attributeValue.js";
 import type { ChangeRecord } from "../../domain/streamRecord.js";
@@ -14,28 +15,8 @@ import type { DeleteCommand, PutCommand } from "../../domain/writeCommand.js";
 import { createQueueToTableHandler } from "../../handlers/queueToTable.js";
 import { createStreamToQueueHandler } from "../../handlers/streamToQueue.js";
 
-/** A clock tests move by hand. */
-export const virtualClock = (start = 1_700_000_000_000) => {
-  let now = start;
-  return {
-    now: () => now,
-    advance: (ms: number) => {
-      now += Math.max(0, ms);
-    },
-  };
-};
-
-/** A small seeded PRNG (mulberry32) so fault injection is reproducible from a fast-check seed. */
-export const seededRandom = (seed: number): (() => number) => {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-};
+export { seededRandom } from "../../adapters/faults/faultPlan.js";
+export { virtualClock } from "../../adapters/memory/virtualClock.js";
 
 let messageCounter = 0;
 

@@ -1,7 +1,8 @@
 import type { DynamoDBRecord } from "aws-lambda";
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import type { FaultKind, FaultPlan } from "../../adapters/faults/faultPlan.js";
+import type { FaultPlan } from "../../adapters/faults/faultPlan.js";
+import { PORT_FAULTS } from "../../adapters/faults/faultPlan.js";
 import { perInvocation } from "../../adapters/faults/perInvocation.js";
 import { withFaults } from "../../adapters/faults/withFaults.js";
 import { InMemoryAggregateStore } from "../../adapters/memory/InMemoryAggregateStore.js";
@@ -142,14 +143,7 @@ const commands = fc.commands(
   ],
   { maxCommands: 50, size: "max" },
 );
-const kinds: ReadonlyArray<FaultKind> = [
-  "transient",
-  "timeout",
-  "crashBefore",
-  "crashAfter",
-  "crashAfterK",
-  "transactionCanceled",
-];
+const kinds = PORT_FAULTS.AggregateStore;
 
 const s = (value: AttributeMap[string] | undefined) => (value && "S" in value ? value.S : "?");
 const quantityOf = (image: AttributeMap | undefined) => {

@@ -1,7 +1,7 @@
 import fc from "fast-check";
 import * as E from "fp-ts/lib/Either.js";
 import { describe, expect, it } from "vitest";
-import type { FaultKind } from "../../adapters/faults/faultPlan.js";
+import { PORT_FAULTS } from "../../adapters/faults/faultPlan.js";
 import type { AttributeMap } from "../../domain/attributeValue.js";
 import { decodeMessageBody } from "../../domain/messageBody.js";
 import { type CsvLoadRig, csvFaultSchema, csvLoadRig } from "../helpers/csvLoadRig.js";
@@ -114,15 +114,7 @@ const commands = (fifo: boolean) =>
     { maxCommands: 40, size: "max" },
   );
 
-const kinds: ReadonlyArray<FaultKind> = [
-  "transient",
-  "timeout",
-  "crashBefore",
-  "crashAfter",
-  "crashAfterK",
-  "partial",
-  "transactionCanceled",
-];
+const kinds = PORT_FAULTS.TableWriter;
 
 const drain = async (real: Real) => {
   for (let round = 0; round < 100; round++) {

@@ -1,7 +1,8 @@
 import type { KinesisStreamRecord } from "aws-lambda";
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import type { FaultKind, FaultPlan } from "../../adapters/faults/faultPlan.js";
+import type { FaultPlan } from "../../adapters/faults/faultPlan.js";
+import { PORT_FAULTS } from "../../adapters/faults/faultPlan.js";
 import { perInvocation } from "../../adapters/faults/perInvocation.js";
 import { withFaults } from "../../adapters/faults/withFaults.js";
 import { InMemoryDynamoDb } from "../../adapters/memory/InMemoryDynamoDb.js";
@@ -165,15 +166,7 @@ const commands = fc.commands(
   ],
   { maxCommands: 60, size: "max" },
 );
-const kinds: ReadonlyArray<FaultKind> = [
-  "transient",
-  "timeout",
-  "crashBefore",
-  "crashAfter",
-  "crashAfterK",
-  "partial",
-  "transactionCanceled",
-];
+const kinds = PORT_FAULTS.TableWriter;
 
 /** The item the seed's EventLogs table must hold for a valid record (written out independently). */
 const expectedItem = (s: Sent & { readonly payload: Payload }): AttributeMap => ({

@@ -1,7 +1,8 @@
 import type { DynamoDBRecord, DynamoDBStreamEvent } from "aws-lambda";
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import type { FaultKind, FaultPlan } from "../../adapters/faults/faultPlan.js";
+import type { FaultPlan } from "../../adapters/faults/faultPlan.js";
+import { PORT_FAULTS } from "../../adapters/faults/faultPlan.js";
 import { perInvocation } from "../../adapters/faults/perInvocation.js";
 import { withFaults } from "../../adapters/faults/withFaults.js";
 import { InMemoryDynamoDb } from "../../adapters/memory/InMemoryDynamoDb.js";
@@ -156,14 +157,7 @@ const commands = fc.commands(
   ],
   { maxCommands: 50, size: "max" },
 );
-const kinds: ReadonlyArray<FaultKind> = [
-  "transient",
-  "timeout",
-  "crashBefore",
-  "crashAfter",
-  "crashAfterK",
-  "concurrentRunsExceeded",
-];
+const kinds = PORT_FAULTS.JobRunner;
 
 const drain = async (real: Real) => {
   for (let i = 0; i < 2_000; i++) {

@@ -1,7 +1,7 @@
 import fc from "fast-check";
 import * as E from "fp-ts/lib/Either.js";
 import { describe, expect, it } from "vitest";
-import type { FaultKind } from "../../adapters/faults/faultPlan.js";
+import { PORT_FAULTS } from "../../adapters/faults/faultPlan.js";
 import { type AttributeMap, canonicalKey } from "../../domain/attributeValue.js";
 import { decodeMessageBody } from "../../domain/messageBody.js";
 import { compareSequenceNumbers } from "../../domain/writeCommand.js";
@@ -137,15 +137,7 @@ const commands = (fifo: boolean) =>
     { maxCommands: 60, size: "max" },
   );
 
-const kinds: ReadonlyArray<FaultKind> = [
-  "transient",
-  "timeout",
-  "crashBefore",
-  "crashAfter",
-  "crashAfterK",
-  "partial",
-  "transactionCanceled",
-];
+const kinds = PORT_FAULTS.TableWriter;
 const faults = faultSchedule(kinds);
 
 /** Stream and queue until both are empty (the schedules are finite: faults run out). */
