@@ -7,6 +7,7 @@ import { createS3Client, S3ObjectStore } from "../adapters/aws/S3ObjectStore.js"
 import { SqsMessageQueue } from "../adapters/aws/SqsMessageQueue.js";
 import { type CsvSchema, decodeCsvSchema } from "../domain/csvSchema.js";
 import { invalidRecord } from "../domain/errors.js";
+import { retriedByTheLibrary } from "./clientConfig.js";
 import { type CsvLoaderDeps, loadCsvObject } from "./csvObjectLoader.js";
 import { deadlineOf } from "./deadline.js";
 import { type EnvVar, optionalJson, readEnv, requiredString } from "./env.js";
@@ -124,7 +125,7 @@ const fromEnv = (env: Readonly<Record<string, string | undefined>>) => {
   const { QUEUE_URL, CSV_SCHEMA, ROWS_PER_MESSAGE } = config.value;
   const handler = createCsvToQueueHandler({
     objects: new S3ObjectStore(createS3Client(env)),
-    queue: new SqsMessageQueue(new SQSClient({}), QUEUE_URL),
+    queue: new SqsMessageQueue(new SQSClient(retriedByTheLibrary), QUEUE_URL),
     rejects: new LogRejectSink("csvToQueue"),
     rowsPerMessage: ROWS_PER_MESSAGE ?? DEFAULT_ROWS_PER_MESSAGE,
     ...(CSV_SCHEMA === undefined ? {} : { schema: CSV_SCHEMA }),

@@ -10,6 +10,7 @@ import { decodeEventLog, eventLogCommand, kinesisRecordIdentity } from "../domai
 import { lastPerKey, type PutCommand } from "../domain/writeCommand.js";
 import type { RejectSink } from "../ports/rejectSink.js";
 import type { TableWriter } from "../ports/tableWriter.js";
+import { retriedByTheLibrary } from "./clientConfig.js";
 import { deadlineOf } from "./deadline.js";
 import { readEnv, requiredString } from "./env.js";
 import { eventRecords } from "./eventRecords.js";
@@ -118,7 +119,10 @@ const firstIndex = (indicesOfKey: ReadonlyMap<string, number[]>, command: PutCom
 const fromEnv = (env: Readonly<Record<string, string | undefined>>) => {
   const config = readEnv(env, { TABLE_NAME: requiredString });
   if (!config.ok) return config;
-  const table = new DynamoDbTableWriter(new DynamoDBClient({}), config.value.TABLE_NAME);
+  const table = new DynamoDbTableWriter(
+    new DynamoDBClient(retriedByTheLibrary),
+    config.value.TABLE_NAME,
+  );
   const handler = createKinesisToTableHandler({
     table,
     rejects: new LogRejectSink("kinesisToTable"),

@@ -10,6 +10,7 @@ import { decodeMessageBody } from "../domain/messageBody.js";
 import { lastPerKey, type WriteCommand } from "../domain/writeCommand.js";
 import type { RejectedRecord, RejectSink } from "../ports/rejectSink.js";
 import type { TableWriter } from "../ports/tableWriter.js";
+import { retriedByTheLibrary } from "./clientConfig.js";
 import { deadlineOf } from "./deadline.js";
 import { type EnvVar, readEnv, requiredString } from "./env.js";
 import { eventRecords } from "./eventRecords.js";
@@ -157,7 +158,7 @@ export const handler = lazyHandler(() => {
     VERSION_TABLE: optionalString,
   });
   if (!env.ok) return env;
-  const client = new DynamoDBClient({});
+  const client = new DynamoDBClient(retriedByTheLibrary);
   const { TABLE_NAME: table, VERSION_TABLE: versionTable } = env.value;
   return {
     ok: true,

@@ -12,6 +12,7 @@ import { encodeMessageBody } from "../domain/messageBody.js";
 import { decodeChangeRecord } from "../domain/streamRecord.js";
 import type { MessageQueue, OutgoingMessage } from "../ports/messageQueue.js";
 import type { RejectedRecord, RejectSink } from "../ports/rejectSink.js";
+import { retriedByTheLibrary } from "./clientConfig.js";
 import { deadlineOf } from "./deadline.js";
 import { readEnv, requiredString } from "./env.js";
 import { eventRecords } from "./eventRecords.js";
@@ -133,7 +134,7 @@ export const handler = lazyHandler(() => {
   return {
     ok: true,
     value: createStreamToQueueHandler({
-      queue: new SqsMessageQueue(new SQSClient({}), env.value.QUEUE_URL),
+      queue: new SqsMessageQueue(new SQSClient(retriedByTheLibrary), env.value.QUEUE_URL),
       rejects: new LogRejectSink("streamToQueue"),
     }),
   };
