@@ -4,18 +4,15 @@
  * record, so Powertools' strict schema accepts them too).
  */
 import type { DynamoDBRecord, DynamoDBStreamEvent } from "aws-lambda";
+import { seededRandom } from "../adapters/faults/faultPlan.js";
 import type { AttributeMap } from "../domain/attributeValue.js";
 
 /**
- * Deterministic PRNG (mulberry32), so every contender sees the same workload.
+ * Deterministic PRNG, so every contender sees the same workload: the library's seeded generator
+ * (mulberry32), the one fault plans use.
  * @example const random = prng(42); random(); // 0 ≤ x < 1
  */
-export const prng = (seed: number) => () => {
-  seed = (seed + 0x6d2b79f5) | 0;
-  let t = Math.imul(seed ^ (seed >>> 15), 1 | seed);
-  t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-  return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-};
+export const prng = seededRandom;
 
 /**
  * A Zipf (s = 1) draw over `n` ranks: rank 0 is the most frequent.

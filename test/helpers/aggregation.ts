@@ -9,23 +9,12 @@ import { isMarker, markerLayoutOf } from "../../domain/aggregateMarkers.js";
 import { seedAggregateSpec } from "../../domain/aggregateSpec.js";
 import type { AttributeMap } from "../../domain/attributeValue.js";
 import { createStreamAggregateHandler } from "../../handlers/streamAggregate.js";
-import type { AggregateStore } from "../../ports/aggregateStore.js";
-
-/** What a store call does under a fault schedule. */
-export type StoreFault = Extract<Fault, "ok" | "transient" | "crashBefore" | "crashAfter">;
 
 /**
- * Wraps a store with a schedule of faults, one per call (then "ok"): a transient error, a crash
- * before writing (the invocation dies), or a crash after the write committed (its response lost).
- * The port-level fault decorator of adapters/faults, driven by a scheduled {@link FaultPlan}.
+ * An orders table with a stream, a totals table, and the aggregation handler between them; the
+ * store answers the scheduled faults, one per call (then "ok").
  */
-export const faultyStore = (
-  inner: AggregateStore,
-  schedule: ReadonlyArray<StoreFault>,
-): AggregateStore => withFaults(inner, FaultPlan.schedule(schedule));
-
-/** An orders table with a stream, a totals table, and the aggregation handler between them. */
-export const aggregationRig = (schedule: ReadonlyArray<StoreFault> = []) => {
+export const aggregationRig = (schedule: ReadonlyArray<Fault> = []) => {
   const db = new InMemoryDynamoDb(() => 1_700_000_000_000);
   db.createTable("orders", { partitionKey: "order_id" }, { stream: true });
   db.createTable("totals", { partitionKey: "order_date", sortKey: "item_number" });
@@ -38,7 +27,10 @@ export const aggregationRig = (schedule: ReadonlyArray<StoreFault> = []) => {
     () => 1_700_000_000_000,
   );
   const rejects = new InMemoryRejectSink();
-  const handler = createStreamAggregateHandler({ store: faultyStore(store, schedule), rejects });
+  const handler = createStreamAggregateHandler({
+    store: withFaults(store, FaultPlan.schedule(schedule)),
+    rejects,
+  });
   const invoke = (records: ReadonlyArray<DynamoDBRecord>) =>
     handler(
       { Records: [...records] } satisfies DynamoDBStreamEvent,
