@@ -161,3 +161,16 @@ export const expectOwnAttribute = (item: AttributeMap | undefined, name: string)
   expect(Object.getPrototypeOf(item)).toBe(Object.prototype);
   expect(Object.hasOwn(item as object, name)).toBe(true);
 };
+
+/** The key (pk S, sk N) of an item of the hostile suites' tables. */
+export const keyOf = (item: AttributeMap): AttributeMap => ({
+  pk: item.pk ?? { S: "?" },
+  sk: item.sk ?? { N: "1" },
+});
+
+/** A valid item placed next to a hostile one, to check the rest of the batch is intact. */
+export const goodItem = (name: string): AttributeMap => ({
+  pk: { S: `good-${name}` },
+  sk: { N: "1" },
+  note: { S: "untouched by its neighbour" },
+});

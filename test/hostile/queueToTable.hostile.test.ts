@@ -12,23 +12,14 @@ import {
   expectPrototypesUntouched,
   expectRejections,
   fromJson,
+  goodItem,
+  keyOf,
   POLLUTING_JSON,
   prototypeSnapshot,
   unorderedMap,
 } from "../helpers/hostile.js";
 import { sqsRecord, testContext } from "../helpers/sqs.js";
 import { HOSTILE_ID, malformedSqsRecords, queueToTableCases } from "./catalogue/queueToTable.js";
-
-const keyOf = (item: AttributeMap): AttributeMap => ({
-  pk: item.pk ?? { S: "?" },
-  sk: item.sk ?? { N: "1" },
-});
-
-const goodItem = (name: string): AttributeMap => ({
-  pk: { S: `good-${name}` },
-  sk: { N: "1" },
-  note: { S: "untouched by its neighbour" },
-});
 
 const goodMessage = (name: string): SQSRecord =>
   sqsRecord(

@@ -15,6 +15,8 @@ import {
   expectPrototypesUntouched,
   expectRejections,
   fromJson,
+  goodItem,
+  keyOf,
   POLLUTING_JSON,
   prototypeSnapshot,
   unorderedMap,
@@ -22,17 +24,6 @@ import {
 import { testContext, virtualClock } from "../helpers/sqs.js";
 import { streamRecord } from "./catalogue/streamRecords.js";
 import { streamToQueueCases } from "./catalogue/streamToQueue.js";
-
-const keyOf = (item: AttributeMap): AttributeMap => ({
-  pk: item.pk ?? { S: "?" },
-  sk: item.sk ?? { N: "1" },
-});
-
-const goodItem = (name: string): AttributeMap => ({
-  pk: { S: `good-${name}` },
-  sk: { N: "1" },
-  note: { S: "untouched by its neighbour" },
-});
 
 const good = (name: string, sequence: string) =>
   streamRecord(
