@@ -5,11 +5,12 @@
  *
  * Run: npx tsx bench/aggregationCost.ts [records=2000] [batch=100]
  */
+
+import { localContext } from "../adapters/localAws/eventSources/localContext.js";
+import { StreamEventSourceRunner } from "../adapters/localAws/eventSources/StreamEventSourceRunner.js";
+import { InMemoryDynamoDb } from "../adapters/localAws/services/InMemoryDynamoDb.js";
 import { InMemoryAggregateStore } from "../adapters/memory/InMemoryAggregateStore.js";
-import { InMemoryDynamoDb } from "../adapters/memory/InMemoryDynamoDb.js";
 import { InMemoryRejectSink } from "../adapters/memory/InMemoryRejectSink.js";
-import { localContext } from "../adapters/memory/localContext.js";
-import { StreamEventSourceRunner } from "../adapters/memory/StreamEventSourceRunner.js";
 import { deltasOf } from "../domain/aggregateDeltas.js";
 import { markerLayoutOf } from "../domain/aggregateMarkers.js";
 import { seedAggregateSpec } from "../domain/aggregateSpec.js";

@@ -10,18 +10,19 @@
  *
  * Run alone: npx tsx bench/apiCost.ts
  */
-import { InMemoryDynamoDb } from "../adapters/memory/InMemoryDynamoDb.js";
+
+import { localContext } from "../adapters/localAws/eventSources/localContext.js";
+import { SqsEventSourceRunner } from "../adapters/localAws/eventSources/SqsEventSourceRunner.js";
+import { virtualClock } from "../adapters/localAws/eventSources/virtualClock.js";
+import { InMemoryDynamoDb } from "../adapters/localAws/services/InMemoryDynamoDb.js";
+import { InMemorySqs, type SendEntry } from "../adapters/localAws/services/InMemorySqs.js";
+import { objectCreatedEvent } from "../adapters/localAws/services/s3Notification.js";
 import { InMemoryMessageQueue } from "../adapters/memory/InMemoryMessageQueue.js";
 import { InMemoryObjectStore } from "../adapters/memory/InMemoryObjectStore.js";
 import { InMemoryRejectSink } from "../adapters/memory/InMemoryRejectSink.js";
-import { InMemorySqs, type SendEntry } from "../adapters/memory/InMemorySqs.js";
 import { InMemoryTableWriter } from "../adapters/memory/InMemoryTableWriter.js";
-import { localContext } from "../adapters/memory/localContext.js";
-import { offlineReplication } from "../adapters/memory/offline/replication.js";
-import { SqsEventSourceRunner } from "../adapters/memory/SqsEventSourceRunner.js";
-import { objectCreatedEvent } from "../adapters/memory/s3Notification.js";
-import { virtualClock } from "../adapters/memory/virtualClock.js";
-import { noWaitRetryEnv } from "../adapters/retry.js";
+import { noWaitRetryEnv } from "../adapters/shared/retry.js";
+import { offlineReplication } from "../handlers/assemblies/assembleReplication.js";
 import { createCsvToQueueHandler, DEFAULT_ROWS_PER_MESSAGE } from "../handlers/csvToQueue.js";
 import { createQueueToTableHandler } from "../handlers/queueToTable.js";
 import { aggregationCost } from "./aggregationCost.js";

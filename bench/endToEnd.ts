@@ -11,8 +11,8 @@
 import { DynamoDBClient } from "@aws-sdk/client-dynamodb";
 import type { DynamoDBStreamEvent } from "aws-lambda";
 import { DynamoDbAggregateStore } from "../adapters/aws/DynamoDbAggregateStore.js";
+import { localContext } from "../adapters/localAws/eventSources/localContext.js";
 import { InMemoryRejectSink } from "../adapters/memory/InMemoryRejectSink.js";
-import { localContext } from "../adapters/memory/localContext.js";
 import { createKeyedTable, scanTable } from "../bin/emulatorResources.js";
 import { isMarker, markerLayoutOf } from "../domain/aggregateMarkers.js";
 import { seedAggregateSpec } from "../domain/aggregateSpec.js";

@@ -4,7 +4,7 @@
  * record, so Powertools' strict schema accepts them too).
  */
 import type { DynamoDBRecord, DynamoDBStreamEvent } from "aws-lambda";
-import { seededRandom } from "../adapters/faults/faultPlan.js";
+import { seededRandom } from "../adapters/localAws/faults/faultPlan.js";
 import type { AttributeMap } from "../domain/attributeValue.js";
 
 /**

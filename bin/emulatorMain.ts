@@ -7,11 +7,11 @@
 import { GetJobRunsCommand } from "@aws-sdk/client-glue";
 import { PutRecordCommand } from "@aws-sdk/client-kinesis";
 import { PutObjectCommand } from "@aws-sdk/client-s3";
-import { DynamoDbStreamPoller } from "../adapters/aws/DynamoDbStreamPoller.js";
-import { KinesisPoller } from "../adapters/aws/KinesisPoller.js";
-import { SqsPoller } from "../adapters/aws/SqsPoller.js";
-import { localContext } from "../adapters/memory/localContext.js";
-import { objectCreatedEvent } from "../adapters/memory/s3Notification.js";
+import { localContext } from "../adapters/localAws/eventSources/localContext.js";
+import { DynamoDbStreamPoller } from "../adapters/localAws/pollers/DynamoDbStreamPoller.js";
+import { KinesisPoller } from "../adapters/localAws/pollers/KinesisPoller.js";
+import { SqsPoller } from "../adapters/localAws/pollers/SqsPoller.js";
+import { objectCreatedEvent } from "../adapters/localAws/services/s3Notification.js";
 import { isMarker, markerLayoutOf } from "../domain/aggregateMarkers.js";
 import { seedAggregateSpec } from "../domain/aggregateSpec.js";
 import { type AttributeMap, canonicalKey } from "../domain/attributeValue.js";

@@ -3,13 +3,13 @@
  * pipeline produced. The same scenarios run through the deployable handlers on local emulators
  * with `npm run start:emulators` (bin/emulatorMain.ts).
  */
-import type { InMemoryDynamoDb } from "../adapters/memory/InMemoryDynamoDb.js";
-import { offlineAggregation } from "../adapters/memory/offline/aggregation.js";
-import { offlineCsvLoad } from "../adapters/memory/offline/csvLoad.js";
-import { offlineEventLog } from "../adapters/memory/offline/eventLog.js";
-import { offlineGlueCopy } from "../adapters/memory/offline/glueCopy.js";
-import { offlineReplication } from "../adapters/memory/offline/replication.js";
+import type { InMemoryDynamoDb } from "../adapters/localAws/services/InMemoryDynamoDb.js";
 import { canonicalKey } from "../domain/attributeValue.js";
+import { offlineAggregation } from "../handlers/assemblies/assembleAggregation.js";
+import { offlineCsvLoad } from "../handlers/assemblies/assembleCsvLoad.js";
+import { offlineEventLog } from "../handlers/assemblies/assembleEventLog.js";
+import { offlineGlueCopy } from "../handlers/assemblies/assembleGlueCopy.js";
+import { offlineReplication } from "../handlers/assemblies/assembleReplication.js";
 import { printRejects, printTable } from "./printTable.js";
 import {
   csvBody,

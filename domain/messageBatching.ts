@@ -1,6 +1,6 @@
-import type { OutgoingMessage } from "../ports/messageQueue.js";
 import { utf8Length } from "./attributeValue.js";
 import { type InvalidRecord, invalidRecord } from "./errors.js";
+import type { OutgoingMessage } from "./outgoingMessage.js";
 
 /** SendMessageBatch's limits. */
 export interface BatchingLimits {

@@ -7,19 +7,19 @@ import { createS3Client, S3ObjectStore } from "../adapters/aws/S3ObjectStore.js"
 import { SqsMessageQueue } from "../adapters/aws/SqsMessageQueue.js";
 import { type CsvSchema, decodeCsvSchema } from "../domain/csvSchema.js";
 import { invalidRecord } from "../domain/errors.js";
-import { retriedByTheLibrary } from "./clientConfig.js";
-import { type CsvLoaderDeps, loadCsvObject } from "./csvObjectLoader.js";
-import { deadlineOf } from "./deadline.js";
-import { type EnvVar, optionalJson, readEnv, requiredString } from "./env.js";
-import { eventRecords } from "./eventRecords.js";
-import { lazyHandler } from "./lazyHandler.js";
-import { decodeS3EventRecord } from "./s3EventRecord.js";
+import { type CsvLoaderDeps, loadCsvObject } from "../ports/useCases/loadCsvObject.js";
+import { retriedByTheLibrary } from "./lambda/clientConfig.js";
+import { type EnvVar, optionalJson, readEnv, requiredString } from "./lambda/env.js";
+import { eventRecords } from "./lambda/eventRecords.js";
+import { deadlineOf } from "./lambda/invocationDeadline.js";
+import { lazyHandler } from "./lambda/lazyHandler.js";
+import { decodeS3EventRecord } from "./lambda/s3EventRecord.js";
 
 /**
- * The IAM statements this entry point needs, from its configuration (see handlers/permissions.ts).
+ * The IAM statements this entry point needs, from its configuration (see handlers/lambda/permissions.ts).
  * @example permissions({ region: "us-east-1", account: "123456789012", bucket: "uploads", queueName: "rows" }).functionCode
  */
-export { csvToQueuePermissions as permissions } from "./permissions.js";
+export { csvToQueuePermissions as permissions } from "./lambda/permissions.js";
 
 /** What the S3 → queue handler needs (see {@link loadCsvObject} for the per-object behaviour). */
 export type CsvToQueueDeps = Pick<

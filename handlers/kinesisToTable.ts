@@ -10,17 +10,17 @@ import { decodeEventLog, eventLogCommand, kinesisRecordIdentity } from "../domai
 import { lastPerKey, type PutCommand } from "../domain/writeCommand.js";
 import type { RejectSink } from "../ports/rejectSink.js";
 import type { TableWriter } from "../ports/tableWriter.js";
-import { retriedByTheLibrary } from "./clientConfig.js";
-import { deadlineOf } from "./deadline.js";
-import { readEnv, requiredString } from "./env.js";
-import { eventRecords } from "./eventRecords.js";
-import { lazyHandler } from "./lazyHandler.js";
+import { retriedByTheLibrary } from "./lambda/clientConfig.js";
+import { readEnv, requiredString } from "./lambda/env.js";
+import { eventRecords } from "./lambda/eventRecords.js";
+import { deadlineOf } from "./lambda/invocationDeadline.js";
+import { lazyHandler } from "./lambda/lazyHandler.js";
 
 /**
- * The IAM statements this entry point needs, from its configuration (see handlers/permissions.ts).
+ * The IAM statements this entry point needs, from its configuration (see handlers/lambda/permissions.ts).
  * @example permissions({ region: "us-east-1", account: "123456789012", tableName: "EventLogs", sourceStreamName: "EventStream" }).functionCode
  */
-export { kinesisToTablePermissions as permissions } from "./permissions.js";
+export { kinesisToTablePermissions as permissions } from "./lambda/permissions.js";
 
 /** What the Kinesis → event-log handler needs. */
 export interface KinesisToTableDeps {

@@ -10,17 +10,17 @@ import { decodeMessageBody } from "../domain/messageBody.js";
 import { lastPerKey, type WriteCommand } from "../domain/writeCommand.js";
 import type { RejectedRecord, RejectSink } from "../ports/rejectSink.js";
 import type { TableWriter } from "../ports/tableWriter.js";
-import { retriedByTheLibrary } from "./clientConfig.js";
-import { deadlineOf } from "./deadline.js";
-import { type EnvVar, readEnv, requiredString } from "./env.js";
-import { eventRecords } from "./eventRecords.js";
-import { lazyHandler } from "./lazyHandler.js";
+import { retriedByTheLibrary } from "./lambda/clientConfig.js";
+import { type EnvVar, readEnv, requiredString } from "./lambda/env.js";
+import { eventRecords } from "./lambda/eventRecords.js";
+import { deadlineOf } from "./lambda/invocationDeadline.js";
+import { lazyHandler } from "./lambda/lazyHandler.js";
 
 /**
- * The IAM statements this entry point needs, from its configuration (see handlers/permissions.ts).
+ * The IAM statements this entry point needs, from its configuration (see handlers/lambda/permissions.ts).
  * @example permissions({ region: "us-east-1", account: "123456789012", tableName: "replica", queueName: "replica.fifo" }).functionCode
  */
-export { queueToTablePermissions as permissions } from "./permissions.js";
+export { queueToTablePermissions as permissions } from "./lambda/permissions.js";
 
 /** What the queue-to-table handler needs. */
 export interface QueueToTableDeps {

@@ -11,21 +11,21 @@ import {
   AggregateSpecCodec,
   seedAggregateSpec,
 } from "../domain/aggregateSpec.js";
-import { applyAggregates } from "../domain/applyAggregates.js";
 import { describeError, toThrowable } from "../domain/errors.js";
 import { decodeChangeRecord } from "../domain/streamRecord.js";
 import type { AggregateStore } from "../ports/aggregateStore.js";
 import type { RejectedRecord, RejectSink } from "../ports/rejectSink.js";
-import { optionalJson, readEnv, requiredString } from "./env.js";
-import { eventRecords } from "./eventRecords.js";
-import { lazyHandler } from "./lazyHandler.js";
-import { rejectionOf } from "./streamRejects.js";
+import { applyAggregates } from "../ports/useCases/applyAggregates.js";
+import { optionalJson, readEnv, requiredString } from "./lambda/env.js";
+import { eventRecords } from "./lambda/eventRecords.js";
+import { lazyHandler } from "./lambda/lazyHandler.js";
+import { rejectionOf } from "./lambda/streamRejects.js";
 
 /**
- * The IAM statements this entry point needs, from its configuration (see handlers/permissions.ts).
+ * The IAM statements this entry point needs, from its configuration (see handlers/lambda/permissions.ts).
  * @example permissions({ region: "us-east-1", account: "123456789012", totalsTable: "totals", sourceStreamArn }).functionCode
  */
-export { streamAggregatePermissions as permissions } from "./permissions.js";
+export { streamAggregatePermissions as permissions } from "./lambda/permissions.js";
 
 /** What the aggregation handler needs. */
 export interface StreamAggregateDeps {

@@ -8,16 +8,16 @@ import { describeError, type InvalidRecord } from "../domain/errors.js";
 import { type ChangeRecord, decodeChangeRecord } from "../domain/streamRecord.js";
 import type { JobRunner } from "../ports/jobRunner.js";
 import type { RejectSink } from "../ports/rejectSink.js";
-import { optionalJson, readEnv, requiredString } from "./env.js";
-import { eventRecords } from "./eventRecords.js";
-import { lazyHandler } from "./lazyHandler.js";
-import { rejectionOf } from "./streamRejects.js";
+import { optionalJson, readEnv, requiredString } from "./lambda/env.js";
+import { eventRecords } from "./lambda/eventRecords.js";
+import { lazyHandler } from "./lambda/lazyHandler.js";
+import { rejectionOf } from "./lambda/streamRejects.js";
 
 /**
- * The IAM statements this entry point needs, from its configuration (see handlers/permissions.ts).
+ * The IAM statements this entry point needs, from its configuration (see handlers/lambda/permissions.ts).
  * @example permissions({ region: "us-east-1", account: "123456789012", jobName: "copy-api-pagos", sourceStreamArn }).functionCode
  */
-export { streamToGluePermissions as permissions } from "./permissions.js";
+export { streamToGluePermissions as permissions } from "./lambda/permissions.js";
 
 /** What the stream → Glue handler needs. */
 export interface StreamToGlueDeps {

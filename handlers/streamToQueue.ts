@@ -9,21 +9,22 @@ import { type AttributeMap, canonicalKey } from "../domain/attributeValue.js";
 import { changeToCommand } from "../domain/changeToCommand.js";
 import { describeError, type InvalidRecord, toThrowable } from "../domain/errors.js";
 import { encodeMessageBody } from "../domain/messageBody.js";
+import type { OutgoingMessage } from "../domain/outgoingMessage.js";
 import { decodeChangeRecord } from "../domain/streamRecord.js";
-import type { MessageQueue, OutgoingMessage } from "../ports/messageQueue.js";
+import type { MessageQueue } from "../ports/messageQueue.js";
 import type { RejectedRecord, RejectSink } from "../ports/rejectSink.js";
-import { retriedByTheLibrary } from "./clientConfig.js";
-import { deadlineOf } from "./deadline.js";
-import { readEnv, requiredString } from "./env.js";
-import { eventRecords } from "./eventRecords.js";
-import { lazyHandler } from "./lazyHandler.js";
-import { rejectionOf } from "./streamRejects.js";
+import { retriedByTheLibrary } from "./lambda/clientConfig.js";
+import { readEnv, requiredString } from "./lambda/env.js";
+import { eventRecords } from "./lambda/eventRecords.js";
+import { deadlineOf } from "./lambda/invocationDeadline.js";
+import { lazyHandler } from "./lambda/lazyHandler.js";
+import { rejectionOf } from "./lambda/streamRejects.js";
 
 /**
- * The IAM statements this entry point needs, from its configuration (see handlers/permissions.ts).
+ * The IAM statements this entry point needs, from its configuration (see handlers/lambda/permissions.ts).
  * @example permissions({ region: "us-east-1", account: "123456789012", queueName: "replica.fifo", sourceStreamArn }).functionCode
  */
-export { streamToQueuePermissions as permissions } from "./permissions.js";
+export { streamToQueuePermissions as permissions } from "./lambda/permissions.js";
 
 /** What the stream-to-queue handler needs. */
 export interface StreamToQueueDeps {

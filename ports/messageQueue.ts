@@ -1,16 +1,7 @@
 import type { TaskEither } from "fp-ts/lib/TaskEither.js";
 import type { Deadline } from "../domain/deadline.js";
 import type { PipelineError } from "../domain/errors.js";
-
-/** A message to send. `id` is unique within one `send` call and names the message in reports. */
-export interface OutgoingMessage {
-  readonly id: string;
-  readonly body: string;
-  /** FIFO queues only: messages of one group are delivered in order. */
-  readonly groupId?: string;
-  /** FIFO queues only: a second message with this id within 5 minutes is dropped by the queue. */
-  readonly deduplicationId?: string;
-}
+import type { OutgoingMessage } from "../domain/outgoingMessage.js";
 
 /** Outcome of {@link MessageQueue.send}: every message not listed in `failed` was accepted. */
 export interface SendReport {

@@ -11,13 +11,13 @@ import type { PipelineError } from "../../domain/errors.js";
 import { type GuardedWrite, versionItem } from "../../domain/sequenceGuard.js";
 import type { WriteCommand } from "../../domain/writeCommand.js";
 import type { TableWriter, WriteReport } from "../../ports/tableWriter.js";
-import { defaultRetryEnv } from "../retry.js";
+import { defaultRetryEnv } from "../shared/retry.js";
 import {
   type SequenceGuardedWrites,
   type SequenceGuardOptions,
   type TransactOutcome,
   writeSequenceGuarded,
-} from "../sequenceGuardedWrites.js";
+} from "../shared/sequenceGuardedWrites.js";
 import { DynamoDbTableWriter } from "./DynamoDbTableWriter.js";
 import { mapAwsError } from "./mapAwsError.js";
 import { toSdkItem } from "./sdkAttributes.js";

@@ -17,8 +17,8 @@ import { normalizeNumber } from "../../domain/decimal.js";
 import { configurationError, type PipelineError } from "../../domain/errors.js";
 import type { WriteCommand } from "../../domain/writeCommand.js";
 import type { TableWriter, WriteReport } from "../../ports/tableWriter.js";
-import { isPipelineError, writeInBatches } from "../batchWrites.js";
-import { defaultRetryEnv, type RetryEnv } from "../retry.js";
+import { isPipelineError, writeInBatches } from "../shared/batchWrites.js";
+import { defaultRetryEnv, type RetryEnv } from "../shared/retry.js";
 import { mapAwsError } from "./mapAwsError.js";
 import { fromSdkItem, toSdkItem } from "./sdkAttributes.js";
 

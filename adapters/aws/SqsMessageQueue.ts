@@ -8,9 +8,10 @@ import type * as TE from "fp-ts/lib/TaskEither.js";
 import type { Deadline } from "../../domain/deadline.js";
 import { invalidRecord, type PipelineError } from "../../domain/errors.js";
 import type { BatchingLimits } from "../../domain/messageBatching.js";
-import type { MessageQueue, OutgoingMessage, SendReport } from "../../ports/messageQueue.js";
-import { defaultRetryEnv, type RetryEnv } from "../retry.js";
-import { entryError, SQS_INVALID_REQUEST_ERRORS, sendInBatches } from "../sendInBatches.js";
+import type { OutgoingMessage } from "../../domain/outgoingMessage.js";
+import type { MessageQueue, SendReport } from "../../ports/messageQueue.js";
+import { defaultRetryEnv, type RetryEnv } from "../shared/retry.js";
+import { entryError, SQS_INVALID_REQUEST_ERRORS, sendInBatches } from "../shared/sendInBatches.js";
 import { mapAwsError } from "./mapAwsError.js";
 
 const errorName = (error: unknown): string =>

@@ -4,9 +4,9 @@ import { type MarkerLayout, markerItem } from "../../domain/aggregateMarkers.js"
 import type { AggregateSpec } from "../../domain/aggregateSpec.js";
 import type { PipelineError } from "../../domain/errors.js";
 import type { AggregateStore, ApplyOutcome } from "../../ports/aggregateStore.js";
-import type { InMemoryDynamoDb, TransactAction } from "./InMemoryDynamoDb.js";
+import type { InMemoryDynamoDb, TransactAction } from "../localAws/services/InMemoryDynamoDb.js";
+import { InMemoryServiceError } from "../localAws/services/serviceError.js";
 import { mapInMemoryError } from "./mapInMemoryError.js";
-import { InMemoryServiceError } from "./serviceError.js";
 
 /**
  * {@link AggregateStore} on an {@link InMemoryDynamoDb} totals table: one transaction per chunk

@@ -4,9 +4,9 @@ import { applyMapping, type Mapping } from "../../domain/applyMapping.js";
 import { type AttributeMap, canonicalKey, keyOf } from "../../domain/attributeValue.js";
 import { type InvalidRecord, invalidRecord, type PipelineError } from "../../domain/errors.js";
 import type { JobRunner } from "../../ports/jobRunner.js";
-import type { InMemoryDynamoDb } from "./InMemoryDynamoDb.js";
+import type { InMemoryDynamoDb } from "../localAws/services/InMemoryDynamoDb.js";
+import { InMemoryServiceError } from "../localAws/services/serviceError.js";
 import { mapInMemoryError } from "./mapInMemoryError.js";
-import { InMemoryServiceError } from "./serviceError.js";
 
 /** What a finished copy did. Items that failed are listed, never silently dropped. */
 export interface CopyResult {

@@ -3,12 +3,13 @@ import type * as TE from "fp-ts/lib/TaskEither.js";
 import type { Deadline } from "../../domain/deadline.js";
 import { invalidRecord, type PipelineError } from "../../domain/errors.js";
 import type { BatchingLimits } from "../../domain/messageBatching.js";
-import type { MessageQueue, OutgoingMessage, SendReport } from "../../ports/messageQueue.js";
-import { defaultRetryEnv, type RetryEnv } from "../retry.js";
-import { entryError, SQS_INVALID_REQUEST_ERRORS, sendInBatches } from "../sendInBatches.js";
-import type { InMemorySqs } from "./InMemorySqs.js";
+import type { OutgoingMessage } from "../../domain/outgoingMessage.js";
+import type { MessageQueue, SendReport } from "../../ports/messageQueue.js";
+import type { InMemorySqs } from "../localAws/services/InMemorySqs.js";
+import { InMemoryServiceError } from "../localAws/services/serviceError.js";
+import { defaultRetryEnv, type RetryEnv } from "../shared/retry.js";
+import { entryError, SQS_INVALID_REQUEST_ERRORS, sendInBatches } from "../shared/sendInBatches.js";
 import { mapInMemoryError } from "./mapInMemoryError.js";
-import { InMemoryServiceError } from "./serviceError.js";
 
 /**
  * {@link MessageQueue} on an {@link InMemorySqs} queue, with the same chunking (10 entries,

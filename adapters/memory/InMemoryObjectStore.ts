@@ -7,7 +7,7 @@ import {
   transient,
 } from "../../domain/errors.js";
 import type { ObjectLocation, ObjectStore, ObjectStream } from "../../ports/objectStore.js";
-import { InMemoryServiceError } from "./serviceError.js";
+import { InMemoryServiceError } from "../localAws/services/serviceError.js";
 
 interface StoredVersion {
   readonly versionId: string | undefined;

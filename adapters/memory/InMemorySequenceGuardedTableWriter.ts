@@ -5,17 +5,17 @@ import type { PipelineError } from "../../domain/errors.js";
 import { type GuardedWrite, isNewerThanStored, versionItem } from "../../domain/sequenceGuard.js";
 import type { WriteCommand } from "../../domain/writeCommand.js";
 import type { TableWriter, WriteReport } from "../../ports/tableWriter.js";
-import { defaultRetryEnv } from "../retry.js";
+import type { InMemoryDynamoDb, TransactAction } from "../localAws/services/InMemoryDynamoDb.js";
+import { InMemoryServiceError } from "../localAws/services/serviceError.js";
+import { defaultRetryEnv } from "../shared/retry.js";
 import {
   type SequenceGuardedWrites,
   type SequenceGuardOptions,
   type TransactOutcome,
   writeSequenceGuarded,
-} from "../sequenceGuardedWrites.js";
-import type { InMemoryDynamoDb, TransactAction } from "./InMemoryDynamoDb.js";
+} from "../shared/sequenceGuardedWrites.js";
 import { InMemoryTableWriter } from "./InMemoryTableWriter.js";
 import { mapInMemoryError } from "./mapInMemoryError.js";
-import { InMemoryServiceError } from "./serviceError.js";
 
 /**
  * {@link TableWriter} for standard (reordering, redelivering) queues on an

@@ -4,9 +4,9 @@ import type { Deadline } from "../../domain/deadline.js";
 import type { PipelineError } from "../../domain/errors.js";
 import type { WriteCommand } from "../../domain/writeCommand.js";
 import type { TableWriter, WriteReport } from "../../ports/tableWriter.js";
-import { isPipelineError, writeInBatches } from "../batchWrites.js";
-import { defaultRetryEnv, type RetryEnv } from "../retry.js";
-import type { BatchRequest, InMemoryDynamoDb } from "./InMemoryDynamoDb.js";
+import type { BatchRequest, InMemoryDynamoDb } from "../localAws/services/InMemoryDynamoDb.js";
+import { isPipelineError, writeInBatches } from "../shared/batchWrites.js";
+import { defaultRetryEnv, type RetryEnv } from "../shared/retry.js";
 import { mapInMemoryError } from "./mapInMemoryError.js";
 
 const toRequest = (command: WriteCommand): BatchRequest =>

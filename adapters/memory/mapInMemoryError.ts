@@ -4,7 +4,7 @@ import {
   type PipelineError,
   transient,
 } from "../../domain/errors.js";
-import { InMemoryServiceError, RETRYABLE_ERROR_NAMES } from "./serviceError.js";
+import { InMemoryServiceError, RETRYABLE_ERROR_NAMES } from "../localAws/services/serviceError.js";
 
 /**
  * Maps an in-memory service error to the domain's tagged error, as the AWS adapters map SDK

@@ -8,9 +8,9 @@ import * as E from "fp-ts/lib/Either.js";
 import * as TE from "fp-ts/lib/TaskEither.js";
 import Papa from "papaparse";
 import { unboundedDeadline } from "../../domain/deadline.js";
-import { type CsvLoadStats, loadCsvObject } from "../../handlers/csvObjectLoader.js";
 import type { MessageQueue } from "../../ports/messageQueue.js";
 import type { ObjectStore } from "../../ports/objectStore.js";
+import { type CsvLoadStats, loadCsvObject } from "../../ports/useCases/loadCsvObject.js";
 import { benchCsvSchema } from "./generate.js";
 
 /** An object store whose one object is a file, streamed in 64 KiB chunks as S3 bodies are. */

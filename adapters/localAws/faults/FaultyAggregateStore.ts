@@ -1,0 +1,31 @@
+import type * as TE from "fp-ts/lib/TaskEither.js";
+import type { AggregateChunk } from "../../../domain/aggregateChunks.js";
+import type { PipelineError } from "../../../domain/errors.js";
+import type { AggregateStore, ApplyOutcome } from "../../../ports/aggregateStore.js";
+import type { FaultPlan } from "./faultPlan.js";
+import { type FaultSite, faultyCall } from "./faultyCalls.js";
+
+/**
+ * {@link AggregateStore} decorator that injects the faults of a {@link FaultPlan} into `apply`
+ * (one TransactWriteItems per call, one write), in front of any store (in memory, DynamoDB):
+ * `transient` (throttling) and `transactionCanceled` (TransactionConflict) refuse the chunk,
+ * `timeout` applies it and loses the answer, crashes reject before or after the transaction.
+ *
+ * @example
+ * const store = new FaultyAggregateStore(new DynamoDbAggregateStore(client, "totals", spec, layout), plan);
+ */
+export class FaultyAggregateStore implements AggregateStore {
+  private readonly site: FaultSite;
+
+  constructor(
+    private readonly inner: AggregateStore,
+    plan: FaultPlan,
+  ) {
+    this.site = { plan, port: "AggregateStore", operation: "TransactWriteItems" };
+  }
+
+  readonly apply =
+    (chunk: AggregateChunk): TE.TaskEither<PipelineError, ApplyOutcome> =>
+    () =>
+      faultyCall(this.site, () => this.inner.apply(chunk)());
+}

@@ -1,0 +1,228 @@
+import type { DynamoDBClient } from "@aws-sdk/client-dynamodb";
+import type { DynamoDBRecord } from "aws-lambda";
+import fc from "fast-check";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { DynamoDbAggregateStore } from "../../adapters/aws/DynamoDbAggregateStore.js";
+import { DynamoDbSequenceGuardedTableWriter } from "../../adapters/aws/DynamoDbSequenceGuardedTableWriter.js";
+import { DynamoDbTableWriter } from "../../adapters/aws/DynamoDbTableWriter.js";
+import { localContext } from "../../adapters/localAws/eventSources/localContext.js";
+import { StreamEventSourceRunner } from "../../adapters/localAws/eventSources/StreamEventSourceRunner.js";
+import { virtualClock } from "../../adapters/localAws/eventSources/virtualClock.js";
+import type { FaultPlan } from "../../adapters/localAws/faults/faultPlan.js";
+import { perInvocation } from "../../adapters/localAws/faults/perInvocation.js";
+import { withFaults } from "../../adapters/localAws/faults/withFaults.js";
+import { InMemoryDynamoDb } from "../../adapters/localAws/services/InMemoryDynamoDb.js";
+import { InMemoryRejectSink } from "../../adapters/memory/InMemoryRejectSink.js";
+import { noWaitRetryEnv } from "../../adapters/shared/retry.js";
+import { scanTable } from "../../bin/emulatorResources.js";
+import { isMarker, markerLayoutOf } from "../../domain/aggregateMarkers.js";
+import { seedAggregateSpec } from "../../domain/aggregateSpec.js";
+import { type AttributeMap, canonicalKey } from "../../domain/attributeValue.js";
+import { addNumbers, isZeroNumber } from "../../domain/decimal.js";
+import { createStreamAggregateHandler } from "../../handlers/streamAggregate.js";
+import { replicationRig } from "../replication/replicationRig.js";
+import { createTable, emulatorClients, emulatorEndpoints } from "../support/emulators.js";
+import { type FaultProxy, proxiedClients, startFaultProxy } from "../support/faultProxy.js";
+import { faultSchedule, scheduledPlan, unexpectedErrors } from "../support/faults.js";
+import { order } from "../support/streams.js";
+import { injected, serviceFaults, steps, writeKinds } from "./awsFaults.js";
+
+// The aggregation and replication invariants on DynamoDB Local, under two layers of faults: the
+// port-level decorators of adapters/faults around the DynamoDB adapters, and service-level faults
+// (throttling, cancelled transactions, UnprocessedItems) injected by a proxy in front of the
+// emulator, which the adapters' own retry loops meet. Sources, streams and queues stay in memory.
+// Runs: FC_AWS_NUM_RUNS (default 20; `npm run test:deep` sets more).
+
+const runs = Number(process.env.FC_AWS_NUM_RUNS) || 20;
+const direct = () => emulatorClients().dynamodb;
+let proxy: FaultProxy;
+let proxied: DynamoDBClient;
+beforeAll(async () => {
+  proxy = await startFaultProxy(emulatorEndpoints().dynamodb);
+  proxied = proxiedClients(proxy.endpoint).dynamodb;
+});
+afterAll(() => proxy.close());
+
+const timeout = 60_000 + runs * 8_000;
+
+describe("aggregation on DynamoDB Local under port and service faults", () => {
+  const layout = markerLayoutOf(seedAggregateSpec);
+  it(
+    "the totals equal an exact group-by of the orders",
+    async () => {
+      const plans: FaultPlan[] = [];
+      injected.clear();
+      await fc.assert(
+        fc.asyncProperty(
+          steps,
+          faultSchedule(writeKinds, 15),
+          fc.integer({ min: 1, max: 5 }),
+          fc.nat(),
+          async (plan, schedule, batchSize, seed) => {
+            const { name } = await createTable(direct(), "totals", {
+              order_date: "S",
+              item_number: "S",
+            });
+            proxy.rule = serviceFaults(name, seed);
+            const clock = virtualClock();
+            const faults = scheduledPlan(schedule, clock, seed);
+            plans.push(faults);
+            const db = new InMemoryDynamoDb(clock.now);
+            db.createTable("orders", { partitionKey: "order_id" }, { stream: true });
+            const store = new DynamoDbAggregateStore(
+              proxied,
+              name,
+              seedAggregateSpec,
+              layout,
+              clock.now,
+            );
+            const unexpected = unexpectedErrors();
+            const handler = unexpected.wrap(
+              perInvocation(
+                [faults],
+                createStreamAggregateHandler({
+                  store: withFaults(store, faults),
+                  rejects: new InMemoryRejectSink(),
+                }),
+              ),
+            );
+            const context = () => localContext("streamAggregate", 60_000, clock.now);
+            const runner = new StreamEventSourceRunner<DynamoDBRecord>(
+              db.stream("orders"),
+              handler,
+              {
+                batchSize,
+                sequenceOf: (r) => r.dynamodb?.SequenceNumber ?? "",
+                context,
+                maxAttempts: 300,
+              },
+            );
+            const orders = new Map<string, { item: string; n: number }>();
+            for (const step of plan) {
+              if (step.kind === "put") {
+                db.put("orders", order(step.id, "2026-11-21T10:00:00Z", step.item, String(step.n)));
+                orders.set(step.id, step);
+              } else if (step.kind === "delete") {
+                db.delete("orders", { order_id: { S: step.id } });
+                orders.delete(step.id);
+              } else if (step.kind === "pump") for (let i = 0; i < step.n; i++) await runner.step();
+              else {
+                const all = db.stream("orders").all();
+                const start = step.from % (all.length + 1);
+                await handler({ Records: all.slice(start, start + step.length) }, context()).catch(
+                  () => undefined,
+                );
+              }
+            }
+            await runner.drain();
+            proxy.rule = undefined;
+            expect(unexpected.errors).toEqual([]);
+            const expected = new Map<string, string>();
+            for (const o of orders.values())
+              expected.set(o.item, addNumbers(expected.get(o.item) ?? "0", String(o.n)));
+            const items = await scanTable(direct(), name, {
+              partitionKey: "order_date",
+              sortKey: "item_number",
+            });
+            const totals = items
+              .filter((item) => !isMarker(layout, item))
+              .map(
+                (t) =>
+                  [(t.item_number as { S: string }).S, (t.quantity as { N: string }).N] as const,
+              );
+            const nonZero = (entries: Iterable<readonly [string, string]>) =>
+              new Map([...entries].filter(([, v]) => !isZeroNumber(v)));
+            expect(nonZero(totals)).toEqual(nonZero(expected));
+          },
+        ),
+        { numRuns: runs },
+      );
+      expect(plans.some((plan) => plan.injected.length > 0)).toBe(true);
+      expect(injected.get("TransactWriteItems") ?? 0).toBeGreaterThan(0);
+    },
+    timeout,
+  );
+});
+
+const pk = (item: AttributeMap) => canonicalKey({ pk: item.pk as never });
+const byPk = (a: AttributeMap, b: AttributeMap) => (pk(a) < pk(b) ? -1 : 1);
+
+describe.each([
+  { fifo: true, name: "FIFO queue, DynamoDbTableWriter" },
+  { fifo: false, name: "standard queue, DynamoDbSequenceGuardedTableWriter" },
+])("replication to DynamoDB Local under port and service faults: $name", ({ fifo }) => {
+  it(
+    "after draining, the replica equals the source",
+    async () => {
+      const plans: FaultPlan[] = [];
+      injected.clear();
+      await fc.assert(
+        fc.asyncProperty(
+          steps,
+          faultSchedule(writeKinds, 15),
+          fc.integer({ min: 1, max: 5 }),
+          fc.nat(),
+          async (plan, schedule, batchSize, seed) => {
+            const replica = await createTable(direct(), "replica", { pk: "S" });
+            const versions = fifo
+              ? undefined
+              : await createTable(direct(), "versions", { pk: "S" });
+            proxy.rule = serviceFaults(replica.name, seed);
+            const real = replicationRig({
+              fifo,
+              streamBatchSize: batchSize,
+              seed,
+              plans: (clock) => ({
+                queue: scheduledPlan([], clock, seed),
+                table: scheduledPlan(schedule, clock, seed),
+              }),
+              replicaWriter: (_, clock) =>
+                versions === undefined
+                  ? new DynamoDbTableWriter(proxied, replica.name, noWaitRetryEnv)
+                  : new DynamoDbSequenceGuardedTableWriter(proxied, {
+                      table: replica.name,
+                      versionTable: versions.name,
+                      clock,
+                      retry: noWaitRetryEnv,
+                    }),
+            });
+            plans.push(real.plans.table);
+            for (const step of plan) {
+              if (step.kind === "put")
+                real.db.put("source", {
+                  pk: { S: step.id },
+                  n: { N: String(step.n) },
+                  item: { S: step.item },
+                });
+              else if (step.kind === "delete") real.db.delete("source", { pk: { S: step.id } });
+              else if (step.kind === "pump") {
+                await real.pumpStream(step.n);
+                await real.pumpQueue(step.n, 1 + (step.n % 3) * 4);
+              } else {
+                const all = real.db.stream("source").all();
+                const end = fifo ? real.checkpointed() : all.length;
+                const start = fifo ? Math.max(0, end - step.length) : step.from % (all.length + 1);
+                await real.redeliverStream(all.slice(start, Math.min(end, start + step.length)));
+              }
+            }
+            for (let round = 0; round < 50; round++) {
+              await real.pumpStream();
+              const stats = await real.pumpQueue(1000);
+              if (stats.drained && real.checkpointed() === real.db.stream("source").all().length)
+                break;
+            }
+            proxy.rule = undefined;
+            expect(real.unexpected).toEqual([]);
+            expect(real.rejects.records).toEqual([]);
+            const actual = await scanTable(direct(), replica.name, { partitionKey: "pk" });
+            expect([...actual].sort(byPk)).toEqual([...real.db.scan("source")].sort(byPk));
+          },
+        ),
+        { numRuns: runs },
+      );
+      expect(plans.some((plan) => plan.injected.length > 0)).toBe(true);
+      expect(injected.get(fifo ? "BatchWriteItem" : "TransactWriteItems") ?? 0).toBeGreaterThan(0);
+    },
+    timeout,
+  );
+});

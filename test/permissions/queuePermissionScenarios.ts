@@ -1,0 +1,234 @@
+/**
+ * Least-privilege scenarios of the queue entry points (streamToQueue, queueToTable, csvToQueue)
+ * on the emulators: see test/permissions/permissionRig.ts and test/permissions/permissions.aws.test.ts.
+ */
+import { PutBucketVersioningCommand, PutObjectCommand } from "@aws-sdk/client-s3";
+import { SendMessageBatchCommand } from "@aws-sdk/client-sqs";
+import { expect } from "vitest";
+import { localContext } from "../../adapters/localAws/eventSources/localContext.js";
+import { DynamoDbStreamPoller } from "../../adapters/localAws/pollers/DynamoDbStreamPoller.js";
+import { SqsPoller } from "../../adapters/localAws/pollers/SqsPoller.js";
+import { objectCreatedEvent } from "../../adapters/localAws/services/s3Notification.js";
+import {
+  applyChanges,
+  createBucket,
+  createKeyedTable,
+  createQueueWithDlq,
+  queueDepth,
+  scanTable,
+} from "../../bin/emulatorResources.js";
+import { captureRejectLog } from "../../bin/rejectLog.js";
+import { csvBody, csvSchema, replicationChanges, replicationKey } from "../../bin/scenarioData.js";
+import { encodeMessageBody } from "../../domain/messageBody.js";
+import { quickQueuePolling, quickStreamPolling } from "../support/awsPipelines.js";
+import { uniqueName } from "../support/emulators.js";
+import {
+  fresh,
+  type PermissionCase,
+  type PermissionRig,
+  type PermissionScenario,
+  quietly,
+  SQS_READS,
+  STREAM_READS,
+} from "./permissionRig.js";
+
+/** A source table with a stream, changed by seed 000, and its changes sent to a new queue. */
+const replicatedQueue = async (rig: PermissionRig, queueName: string) => {
+  const source = uniqueName("source");
+  const { streamArn } = await createKeyedTable(rig.setup.dynamodb, source, replicationKey, true);
+  const queue = await createQueueWithDlq(rig.setup.sqs, queueName, { maxReceiveCount: 5 });
+  rig.environment({ QUEUE_URL: rig.queueUrl(queue.url, "code") });
+  const { handler } = await fresh(() => import("../../handlers/streamToQueue.js"));
+  await applyChanges(rig.setup.dynamodb, source, replicationChanges());
+  const poller = new DynamoDbStreamPoller(
+    rig.setup.streams,
+    streamArn,
+    handler,
+    quickStreamPolling,
+  );
+  return { source, streamArn, queue, handler, pump: () => poller.run() };
+};
+
+const queueToTable =
+  (guarded: boolean) =>
+  async (rig: PermissionRig): Promise<PermissionCase> => {
+    const queueName = guarded ? uniqueName("changes") : `${uniqueName("changes")}.fifo`;
+    const { source, queue, pump } = await replicatedQueue(rig, queueName);
+    await pump();
+    const replica = uniqueName("replica");
+    const versionTable = uniqueName("versions");
+    await createKeyedTable(rig.setup.dynamodb, replica, replicationKey);
+    if (guarded) await createKeyedTable(rig.setup.dynamodb, versionTable, { partitionKey: "pk" });
+    rig.environment({ TABLE_NAME: replica, ...(guarded ? { VERSION_TABLE: versionTable } : {}) });
+    const { handler, permissions } = await fresh(() => import("../../handlers/queueToTable.js"));
+    const poll = () =>
+      new SqsPoller(
+        rig.source.sqs,
+        rig.queueUrl(queue.url, "source"),
+        handler,
+        quickQueuePolling,
+      ).run();
+    const tableOf = (name: string) => scanTable(rig.setup.dynamodb, name, replicationKey);
+    return {
+      permissions: permissions({
+        ...rig.at,
+        tableName: replica,
+        queueName,
+        ...(guarded ? { versionTable } : {}),
+      }),
+      main: async () => {
+        expect((await poll()).deleted).toBe(15);
+        expect(await tableOf(replica)).toEqual(await tableOf(source));
+      },
+      ...(guarded
+        ? {
+            rare: {
+              actions: ["dynamodb:BatchWriteItem"],
+              because:
+                "commands without a sequence number (csvToQueue rows, bare DynamoDB-JSON images) bypass the guard and are written with BatchWriteItem",
+              run: async () => {
+                const item = { id: { S: "from-csv" }, plan: { S: "free" } };
+                await rig.setup.sqs.send(
+                  new SendMessageBatchCommand({
+                    QueueUrl: queue.url,
+                    Entries: [
+                      {
+                        Id: "row",
+                        MessageBody: encodeMessageBody([
+                          { op: "put", key: { id: item.id }, item, source: "s3://b/k#L2" },
+                        ]),
+                      },
+                      { Id: "bare", MessageBody: JSON.stringify({ id: { S: "bare-image" } }) },
+                    ],
+                  }),
+                );
+                expect((await poll()).deleted).toBe(2);
+                expect((await tableOf(replica)).length).toBe((await tableOf(source)).length + 2);
+              },
+            },
+          }
+        : {}),
+    };
+  };
+
+const csvToQueue =
+  (versioned: boolean) =>
+  async (rig: PermissionRig): Promise<PermissionCase> => {
+    const bucket = uniqueName("uploads");
+    const queueName = uniqueName("rows");
+    await createBucket(rig.setup.s3, bucket);
+    if (versioned)
+      await rig.setup.s3.send(
+        new PutBucketVersioningCommand({
+          Bucket: bucket,
+          VersioningConfiguration: { Status: "Enabled" },
+        }),
+      );
+    const queue = await createQueueWithDlq(rig.setup.sqs, queueName, { maxReceiveCount: 5 });
+    rig.environment({
+      QUEUE_URL: rig.queueUrl(queue.url, "code"),
+      CSV_SCHEMA: JSON.stringify(csvSchema),
+    });
+    const { handler, permissions } = await fresh(() => import("../../handlers/csvToQueue.js"));
+    const load = async (key: string, stored: { etag: string; versionId?: string }) =>
+      quietly(() =>
+        handler(objectCreatedEvent(bucket, key, stored), localContext("csvToQueue", 900_000)),
+      );
+    return {
+      permissions: permissions({ ...rig.at, bucket, keyPrefix: "incoming/", queueName, versioned }),
+      main: async () => {
+        const key = "incoming/pedidos año 2026.csv";
+        const put = await rig.setup.s3.send(
+          new PutObjectCommand({ Bucket: bucket, Key: key, Body: csvBody }),
+        );
+        await load(key, {
+          etag: put.ETag ?? "",
+          ...(put.VersionId ? { versionId: put.VersionId } : {}),
+        });
+        // Rows reached the queue (how many per message is csvToQueue's business).
+        expect(await queueDepth(rig.setup.sqs, queue.url)).toBeGreaterThan(0);
+      },
+      rare: {
+        actions: ["s3:ListBucket"],
+        because:
+          "never called: S3 needs it to answer NoSuchKey/NoSuchVersion (the object is rejected and skipped) instead of AccessDenied (retried as a deployment error) for an object deleted before it was read",
+        run: async () => {
+          const log = captureRejectLog();
+          try {
+            const gone = {
+              etag: "0",
+              ...(versioned ? { versionId: "3sL4kqtJlcpXroDTDmJ.rmSpXd3dIbrHY" } : {}),
+            };
+            await handler(
+              objectCreatedEvent(bucket, "incoming/borrado.csv", gone),
+              localContext("csvToQueue"),
+            );
+          } finally {
+            log.stop();
+          }
+          expect(log.records.map((r) => r.error.reason.split(":")[0])).toEqual([
+            versioned ? "NoSuchVersion" : "NoSuchKey",
+          ]);
+        },
+      },
+    };
+  };
+
+/** streamToQueue, queueToTable (plain and guarded), csvToQueue (unversioned and versioned). */
+export const queuePermissionScenarios: ReadonlyArray<PermissionScenario> = [
+  {
+    name: "streamToQueue (FIFO queue)",
+    recorded: { code: ["sqs:SendMessage"], eventSource: STREAM_READS },
+    make: async (rig) => {
+      const queueName = `${uniqueName("replica")}.fifo`;
+      const { streamArn, queue, handler } = await replicatedQueue(rig, queueName);
+      const { permissions } = await import("../../handlers/streamToQueue.js");
+      return {
+        permissions: permissions({ ...rig.at, queueName, sourceStreamArn: streamArn }),
+        main: async () => {
+          await new DynamoDbStreamPoller(
+            rig.source.streams,
+            streamArn,
+            handler,
+            quickStreamPolling,
+          ).run();
+          expect(await queueDepth(rig.setup.sqs, queue.url)).toBe(15);
+        },
+      };
+    },
+  },
+  {
+    name: "queueToTable (FIFO queue, BatchWriteItem)",
+    recorded: {
+      code: ["dynamodb:BatchWriteItem", "dynamodb:DescribeTable"],
+      eventSource: SQS_READS,
+    },
+    make: queueToTable(false),
+  },
+  {
+    name: "queueToTable (standard queue, VERSION_TABLE)",
+    recorded: {
+      code: [
+        "dynamodb:BatchWriteItem",
+        "dynamodb:DeleteItem",
+        "dynamodb:DescribeTable",
+        "dynamodb:PutItem",
+      ],
+      eventSource: SQS_READS,
+    },
+    make: queueToTable(true),
+  },
+  {
+    name: "csvToQueue (unversioned bucket)",
+    recorded: { code: ["s3:GetObject", "s3:ListBucket", "sqs:SendMessage"], eventSource: [] },
+    make: csvToQueue(false),
+  },
+  {
+    name: "csvToQueue (versioned bucket)",
+    recorded: {
+      code: ["s3:GetObjectVersion", "s3:ListBucket", "sqs:SendMessage"],
+      eventSource: [],
+    },
+    make: csvToQueue(true),
+  },
+];

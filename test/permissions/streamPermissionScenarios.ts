@@ -1,0 +1,138 @@
+/**
+ * Least-privilege scenarios of the stream entry points (streamToGlue, streamAggregate,
+ * kinesisToTable) on the emulators: see test/permissions/permissionRig.ts and
+ * test/permissions/permissions.aws.test.ts.
+ */
+import { GetJobRunsCommand } from "@aws-sdk/client-glue";
+import { PutRecordCommand } from "@aws-sdk/client-kinesis";
+import { expect } from "vitest";
+import { DynamoDbStreamPoller } from "../../adapters/localAws/pollers/DynamoDbStreamPoller.js";
+import { KinesisPoller } from "../../adapters/localAws/pollers/KinesisPoller.js";
+import {
+  applyChanges,
+  createGlueJob,
+  createKeyedTable,
+  createKinesisStream,
+  scanTable,
+} from "../../bin/emulatorResources.js";
+import { paymentChanges, seedOrders, sensorRecords } from "../../bin/scenarioData.js";
+import { EVENT_LOG_KEY_SCHEMA } from "../../domain/eventLog.js";
+import { deliveredTwice, quickStreamPolling } from "../support/awsPipelines.js";
+import { uniqueName } from "../support/emulators.js";
+import { fresh, type PermissionScenario, quietly, STREAM_READS } from "./permissionRig.js";
+
+/** streamToGlue, streamAggregate, kinesisToTable. */
+export const streamPermissionScenarios: ReadonlyArray<PermissionScenario> = [
+  {
+    name: "streamToGlue",
+    recorded: { code: ["glue:StartJobRun"], eventSource: STREAM_READS },
+    make: async (rig) => {
+      const jobName = uniqueName("copy-api-pagos");
+      const table = uniqueName("api-pagos");
+      await createGlueJob(rig.setup.glue, jobName);
+      const { streamArn } = await createKeyedTable(
+        rig.setup.dynamodb,
+        table,
+        { partitionKey: "id" },
+        true,
+      );
+      rig.environment({
+        GLUE_JOB_NAME: jobName,
+        GLUE_JOB_ARGUMENTS: '{"--source_table":"api-pagos"}',
+      });
+      const { handler, permissions } = await fresh(() => import("../../handlers/streamToGlue.js"));
+      return {
+        permissions: permissions({ ...rig.at, jobName, sourceStreamArn: streamArn }),
+        main: async () => {
+          await applyChanges(rig.setup.dynamodb, table, paymentChanges);
+          await new DynamoDbStreamPoller(
+            rig.source.streams,
+            streamArn,
+            handler,
+            quickStreamPolling,
+          ).run();
+          const runs = await rig.setup.glue.send(new GetJobRunsCommand({ JobName: jobName }));
+          expect(runs.JobRuns).toHaveLength(1);
+        },
+      };
+    },
+  },
+  {
+    name: "streamAggregate",
+    recorded: { code: ["dynamodb:PutItem", "dynamodb:UpdateItem"], eventSource: STREAM_READS },
+    make: async (rig) => {
+      const orders = uniqueName("orders");
+      const totalsTable = uniqueName("totals");
+      const { streamArn } = await createKeyedTable(
+        rig.setup.dynamodb,
+        orders,
+        { partitionKey: "order_id" },
+        true,
+      );
+      await createKeyedTable(rig.setup.dynamodb, totalsTable, {
+        partitionKey: "order_date",
+        sortKey: "item_number",
+      });
+      rig.environment({ TOTALS_TABLE: totalsTable });
+      const { handler, permissions } = await fresh(
+        () => import("../../handlers/streamAggregate.js"),
+      );
+      return {
+        permissions: permissions({ ...rig.at, totalsTable, sourceStreamArn: streamArn }),
+        main: async () => {
+          await applyChanges(
+            rig.setup.dynamodb,
+            orders,
+            seedOrders("2026-11-21T10:00:00Z").map((put) => ({ put })),
+          );
+          // Every batch twice: the second transaction is cancelled by the markers.
+          const twice = deliveredTwice(handler);
+          await new DynamoDbStreamPoller(rig.source.streams, streamArn, twice.handler, {
+            ...quickStreamPolling,
+            batchSize: 2,
+          }).run();
+          expect(twice.events).toHaveLength(2);
+        },
+      };
+    },
+  },
+  {
+    name: "kinesisToTable",
+    recorded: {
+      code: ["dynamodb:BatchWriteItem", "dynamodb:DescribeTable"],
+      eventSource: [
+        "kinesis:DescribeStreamSummary",
+        "kinesis:GetRecords",
+        "kinesis:GetShardIterator",
+        "kinesis:ListShards",
+      ],
+    },
+    make: async (rig) => {
+      const stream = uniqueName("EventStream");
+      const table = uniqueName("EventLogs");
+      await createKinesisStream(rig.setup.kinesis, stream, 1);
+      await createKeyedTable(rig.setup.dynamodb, table, EVENT_LOG_KEY_SCHEMA);
+      rig.environment({ TABLE_NAME: table });
+      const { handler, permissions } = await fresh(
+        () => import("../../handlers/kinesisToTable.js"),
+      );
+      return {
+        permissions: permissions({ ...rig.at, tableName: table, sourceStreamName: stream }),
+        main: async () => {
+          for (const { partitionKey, data } of sensorRecords)
+            await rig.setup.kinesis.send(
+              new PutRecordCommand({
+                StreamName: stream,
+                PartitionKey: partitionKey,
+                Data: Buffer.from(data),
+              }),
+            );
+          await quietly(() =>
+            new KinesisPoller(rig.source.kinesis, stream, handler, quickStreamPolling).run(),
+          );
+          expect(await scanTable(rig.setup.dynamodb, table, EVENT_LOG_KEY_SCHEMA)).toHaveLength(3);
+        },
+      };
+    },
+  },
+];
