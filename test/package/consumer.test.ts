@@ -114,7 +114,7 @@ afterAll(async () => {
   if (temp !== "") await rm(temp, { recursive: true, force: true });
 });
 
-describe("the npm package, installed into a fresh project", { timeout: 120_000 }, () => {
+describe("the npm package, installed into a fresh project", { timeout: 180_000 }, () => {
   it("ships compiled JavaScript, declarations, the Lambda bundles and the licence, no sources", () => {
     expect(packed).toContain("LICENSE");
     expect(packed).toContain("README.md");
@@ -127,7 +127,7 @@ describe("the npm package, installed into a fresh project", { timeout: 120_000 }
     expect(packed.filter((file) => file.endsWith(".ts") && !file.endsWith(".d.ts"))).toEqual([]);
   });
 
-  it("(a) plain node imports every entry point, and permissions() name the given resources", async () => {
+  it("(a) plain node imports every entry point; permissions() name the given resources", async () => {
     const result = await nodeScript(
       project,
       "imports.mjs",
@@ -144,21 +144,26 @@ for (const [name, [config]] of Object.entries(cases)) {
     resources: bare.permissions(config).functionCode.flatMap((statement) => statement.Resource),
   };
 }
-const p = memory.offlineReplication();
-p.db.put("source", { pk: { S: "a" }, n: { N: "1" } });
+const p = memory.offlineAggregation();
+p.db.put("orders", {
+  order_id: { S: "1" },
+  order_date: { S: "2026-11-21T10:00:00Z" },
+  item_id: { S: "item123" },
+  quantity: { N: "10" },
+});
 await p.run();
 console.log(JSON.stringify({
   root: Object.keys(root).filter((key) => typeof root[key] === "function"),
   memory: Object.keys(memory),
-  replica: p.db.scan("replica"),
+  totals: p.totals(),
   handlers,
 }));
 `,
     );
-    const { root, memory, replica, handlers } = result as {
+    const { root, memory, totals, handlers } = result as {
       root: string[];
       memory: string[];
-      replica: unknown[];
+      totals: unknown[];
       handlers: Record<string, { exports: string[]; sameModule: boolean; resources: string[] }>;
     };
     for (const name of ENTRY_POINTS) {
@@ -172,7 +177,10 @@ console.log(JSON.stringify({
     }
     expect(root).toEqual(expect.arrayContaining(["DynamoDbTableWriter", "SqsMessageQueue"]));
     expect(memory).toEqual(expect.arrayContaining(["InMemoryDynamoDb", "offlineReplication"]));
-    expect(replica).toEqual([{ pk: { S: "a" }, n: { N: "1" } }]);
+    // The README's offline example, through the `./memory` export.
+    expect(totals).toEqual([
+      { order_date: { S: "2026-11-21" }, item_number: { S: "item123" }, quantity: { N: "10" } },
+    ]);
   });
 
   it("(b) a strict NodeNext TypeScript project type-checks against it, lib check included", async () => {
