@@ -2,7 +2,10 @@ import type { GetObjectCommandInput } from "@aws-sdk/client-s3";
 import type * as TE from "fp-ts/lib/TaskEither.js";
 import type { ServiceFailure } from "./serviceFailure.js";
 
-/** The fields of GetObject's response the object store reads (the SDK's output has them). */
+/**
+ * The fields of GetObject's response the object store reads (the SDK's output has them).
+ * @example const output: GetObjectOutput = { Body: slices, ETag: '"9b2cf535f27731c974343645a3985328"' };
+ */
 export interface GetObjectOutput {
   /** In Node, the SDK's `Readable`; in memory, an async iterable of slices. */
   readonly Body?: unknown;

@@ -4,7 +4,10 @@
  * services raise the same names.
  */
 
-/** Retryable: throttling, conflicts, timeouts and server errors. */
+/**
+ * Retryable: throttling, conflicts, timeouts and server errors.
+ * @example RETRYABLE_ERROR_NAMES.has("ThrottlingException") // true
+ */
 export const RETRYABLE_ERROR_NAMES: ReadonlySet<string> = new Set([
   "ProvisionedThroughputExceededException",
   "ThrottlingException",
@@ -24,7 +27,10 @@ export const RETRYABLE_ERROR_NAMES: ReadonlySet<string> = new Set([
   "SlowDown",
 ]);
 
-/** The table, queue, job or bucket does not exist. */
+/**
+ * The table, queue, job or bucket does not exist.
+ * @example MISSING_RESOURCE_NAMES.has("QueueDoesNotExist") // true
+ */
 export const MISSING_RESOURCE_NAMES: ReadonlySet<string> = new Set([
   "ResourceNotFoundException",
   "QueueDoesNotExist",
@@ -33,7 +39,10 @@ export const MISSING_RESOURCE_NAMES: ReadonlySet<string> = new Set([
   "NoSuchBucket",
 ]);
 
-/** The caller may not do this (credentials, signature, policy). */
+/**
+ * The caller may not do this (credentials, signature, policy).
+ * @example ACCESS_REFUSED_NAMES.has("AccessDeniedException") // true
+ */
 export const ACCESS_REFUSED_NAMES: ReadonlySet<string> = new Set([
   "AccessDenied",
   "AccessDeniedException",
@@ -42,13 +51,17 @@ export const ACCESS_REFUSED_NAMES: ReadonlySet<string> = new Set([
   "MissingAuthenticationTokenException",
 ]);
 
-/** The service refuses the input the deployment gives it (Glue job arguments). */
+/**
+ * The service refuses the input the deployment gives it (Glue job arguments).
+ * @example INPUT_REFUSED_NAMES.has("InvalidInputException") // true
+ */
 export const INPUT_REFUSED_NAMES: ReadonlySet<string> = new Set(["InvalidInputException"]);
 
 /**
  * The record is at fault: the request built from it is malformed (DynamoDB's
  * `ValidationException`, SQS's batch and parameter errors; callers resend entry by entry to find
  * the culprit), or the object it names can never be read (S3: missing key or version, archived).
+ * @example RECORD_FAULT_NAMES.has("ValidationException") // true
  */
 export const RECORD_FAULT_NAMES: ReadonlySet<string> = new Set([
   "ValidationException",

@@ -5,6 +5,9 @@ import * as TE from "fp-ts/lib/TaskEither.js";
  * one): the exception `name`, its `message`, and where the service gives them the per-action
  * reasons of a cancelled transaction and the SDK's retry hints. The AWS bindings pass the SDK's
  * exception through; the in-memory bindings raise errors of the same shape.
+ *
+ * @example
+ * const failure: ServiceFailure = { name: "TransactionCanceledException", message: "…", CancellationReasons: [{ Code: "None" }] };
  */
 export interface ServiceFailure {
   readonly name: string;

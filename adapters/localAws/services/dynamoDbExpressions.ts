@@ -12,7 +12,10 @@ import { InMemoryServiceError } from "./serviceError.js";
  * is refused with a `ValidationException` naming what is not supported, never guessed at.
  */
 
-/** The placeholders of an expression, values in the domain's shape. */
+/**
+ * The placeholders of an expression, values in the domain's shape.
+ * @example const parameters: ExpressionParameters = { names: { "#pk": "pk" }, values: { ":seq": { S: "7" } } };
+ */
 export interface ExpressionParameters {
   readonly names?: Readonly<Record<string, string>>;
   readonly values?: Readonly<Record<string, AttributeValue>>;
