@@ -1,105 +1,18 @@
-import {
-  type DynamoDBClient,
-  TransactionCanceledException,
-  type TransactWriteItem,
-  TransactWriteItemsCommand,
-} from "@aws-sdk/client-dynamodb";
-import type * as TE from "fp-ts/lib/TaskEither.js";
-import type { KeySchema } from "../../domain/attributeValue.js";
-import type { Deadline } from "../../domain/deadline.js";
-import type { PipelineError } from "../../domain/errors.js";
-import { type GuardedWrite, versionItem } from "../../domain/sequenceGuard.js";
-import type { WriteCommand } from "../../domain/writeCommand.js";
-import type { TableWriter, WriteReport } from "../../ports/tableWriter.js";
-import { defaultRetryEnv } from "../shared/retry.js";
-import {
-  type SequenceGuardedWrites,
-  type SequenceGuardOptions,
-  type TransactOutcome,
-  writeSequenceGuarded,
-} from "../shared/sequenceGuardedWrites.js";
-import { DynamoDbTableWriter } from "./DynamoDbTableWriter.js";
-import { mapAwsError } from "./mapAwsError.js";
-import { toSdkItem } from "./sdkAttributes.js";
+import type { DynamoDBClient } from "@aws-sdk/client-dynamodb";
+import { SequenceGuardedTableWriterOverDynamoDb } from "../shared/SequenceGuardedTableWriterOverDynamoDb.js";
+import type { SequenceGuardOptions } from "../shared/sequenceGuardedWrites.js";
+import { awsDynamoDbCalls } from "./awsDynamoDbCalls.js";
 
 /**
- * {@link TableWriter} for standard (reordering, redelivering) SQS queues on DynamoDB: each command
- * with `seq` is applied by TransactWriteItems together with its item in the version table
- * (`Put` with `attribute_not_exists(pk) OR seq < :seq`), so an older command never overwrites a
- * newer one; when the transaction is cancelled, the CancellationReasons name the stale commands
- * (ConditionalCheckFailed on their version put): they count as done and the rest is written
- * again. Up to 50 commands (100 actions) per transaction; throttling and conflicts retried until
- * the deadline; commands without `seq` written by `options.inner` (DynamoDbTableWriter).
+ * {@link SequenceGuardedTableWriterOverDynamoDb} on DynamoDB: commands with `seq` written in
+ * TransactWriteItems with their version item, so an older command never overwrites a newer one.
  * The version table needs key `pk` (S) and TTL on `expiresAt`.
  *
  * @example
  * const writer = new DynamoDbSequenceGuardedTableWriter(new DynamoDBClient({}), { table: "replica", versionTable: "replica-versions" });
  */
-export class DynamoDbSequenceGuardedTableWriter implements TableWriter {
-  private readonly deps: SequenceGuardedWrites;
-  private readonly clock: () => number;
-
-  constructor(
-    private readonly client: DynamoDBClient,
-    private readonly options: SequenceGuardOptions,
-  ) {
-    const retry = options.retry ?? defaultRetryEnv;
-    this.clock = options.clock ?? Date.now;
-    this.deps = {
-      table: options.table,
-      inner: options.inner ?? new DynamoDbTableWriter(client, options.table, retry),
-      retry,
-      transact: (writes) => this.transact(writes),
-    };
-  }
-
-  readonly keySchema = (): TE.TaskEither<PipelineError, KeySchema> => this.deps.inner.keySchema();
-
-  readonly write = (
-    commands: ReadonlyArray<WriteCommand>,
-    deadline: Deadline,
-  ): TE.TaskEither<PipelineError, WriteReport> =>
-    writeSequenceGuarded(this.deps, commands, deadline);
-
-  private actions(writes: ReadonlyArray<GuardedWrite>): TransactWriteItem[] {
-    const { table, versionTable } = this.options;
-    const now = this.clock();
-    return writes.flatMap(({ command, versionKey, seq }): TransactWriteItem[] => [
-      {
-        Put: {
-          TableName: versionTable,
-          Item: toSdkItem(versionItem(versionKey, seq, now)),
-          ConditionExpression: "attribute_not_exists(#pk) OR #seq < :seq",
-          ExpressionAttributeNames: { "#pk": "pk", "#seq": "seq" },
-          ExpressionAttributeValues: { ":seq": { S: seq } },
-        },
-      },
-      command.op === "put"
-        ? { Put: { TableName: table, Item: toSdkItem(command.item) } }
-        : { Delete: { TableName: table, Key: toSdkItem(command.key) } },
-    ]);
-  }
-
-  private async transact(writes: ReadonlyArray<GuardedWrite>): Promise<TransactOutcome> {
-    const { table, versionTable } = this.options;
-    try {
-      await this.client.send(
-        new TransactWriteItemsCommand({ TransactItems: this.actions(writes) }),
-      );
-      return { _tag: "Applied" };
-    } catch (error) {
-      if (error instanceof TransactionCanceledException) {
-        const reasons = error.CancellationReasons ?? [];
-        return {
-          _tag: "Cancelled",
-          reasons: reasons.map((reason) => reason.Code),
-          messages: reasons.map((reason) => reason.Message),
-        };
-      }
-      return {
-        _tag: "Failed",
-        error: mapAwsError(error, `table ${table} or version table ${versionTable}`),
-      };
-    }
+export class DynamoDbSequenceGuardedTableWriter extends SequenceGuardedTableWriterOverDynamoDb {
+  constructor(client: DynamoDBClient, options: SequenceGuardOptions) {
+    super(awsDynamoDbCalls(client), options);
   }
 }

@@ -1,12 +1,12 @@
 import * as E from "fp-ts/lib/Either.js";
-import * as TE from "fp-ts/lib/TaskEither.js";
 import { applyMapping, type Mapping } from "../../domain/applyMapping.js";
 import { type AttributeMap, canonicalKey, keyOf } from "../../domain/attributeValue.js";
-import { type InvalidRecord, invalidRecord, type PipelineError } from "../../domain/errors.js";
+import { type InvalidRecord, invalidRecord } from "../../domain/errors.js";
 import type { JobRunner } from "../../ports/jobRunner.js";
 import type { InMemoryDynamoDb } from "../localAws/services/InMemoryDynamoDb.js";
 import { InMemoryServiceError } from "../localAws/services/serviceError.js";
-import { mapInMemoryError } from "./mapInMemoryError.js";
+import { JobRunnerOverGlue } from "../shared/JobRunnerOverGlue.js";
+import { callService } from "../shared/serviceFailure.js";
 
 /** What a finished copy did. Items that failed are listed, never silently dropped. */
 export interface CopyResult {
@@ -70,9 +70,19 @@ export class InMemoryJobRunner implements JobRunner {
   /** Set to inject faults into the next operations. */
   fault: JobFaultHook | undefined;
   private readonly options: Required<InMemoryJobRunnerOptions>;
+  private readonly adapter: JobRunner;
 
   constructor(options: InMemoryJobRunnerOptions) {
     this.options = { maxConcurrentRuns: 1, clock: () => 0, jobName: "copy-job", ...options };
+    this.adapter = new JobRunnerOverGlue(
+      {
+        startJobRun: (input) =>
+          callService(async () => ({
+            JobRunId: this.startJobRun(input.JobName ?? "", input.Arguments ?? {}),
+          })),
+      },
+      this.options.jobName,
+    );
   }
 
   /** Every run so far, oldest first. */
@@ -80,28 +90,32 @@ export class InMemoryJobRunner implements JobRunner {
     return this.all;
   }
 
-  readonly startRun = (
-    args: Readonly<Record<string, string>>,
-  ): TE.TaskEither<PipelineError, { readonly runId: string }> =>
-    TE.tryCatch(
-      async () => {
-        const { jobName, maxConcurrentRuns, clock } = this.options;
-        const fault = this.fault?.("StartJobRun", jobName);
-        if (fault !== undefined)
-          throw new InMemoryServiceError(fault, `injected ${fault} on StartJobRun`);
-        const running = this.all.filter((run) => run.state === "RUNNING").length;
-        if (running >= maxConcurrentRuns)
-          throw new InMemoryServiceError(
-            "ConcurrentRunsExceededException",
-            `Concurrent runs exceeded for ${jobName}: ${running} running, max ${maxConcurrentRuns}`,
-          );
-        this.counter += 1;
-        const runId = `jr_${this.counter.toString(16).padStart(64, "0")}`;
-        this.all.push({ runId, arguments: { ...args }, startedAt: clock(), state: "RUNNING" });
-        return { runId };
-      },
-      (error) => mapInMemoryError(error, `Glue job ${this.options.jobName}`),
-    );
+  /** {@link JobRunner.startRun}: the Glue job runner's code, bound to {@link startJobRun}. */
+  readonly startRun: JobRunner["startRun"] = (args) => this.adapter.startRun(args);
+
+  /**
+   * StartJobRun as Glue does it: the new run's id, or an {@link InMemoryServiceError} — an
+   * injected fault, `EntityNotFoundException` for another job's name, or
+   * `ConcurrentRunsExceededException` while `maxConcurrentRuns` runs are RUNNING.
+   */
+  startJobRun(jobName: string, args: Readonly<Record<string, string>>): string {
+    const { maxConcurrentRuns, clock } = this.options;
+    const fault = this.fault?.("StartJobRun", this.options.jobName);
+    if (fault !== undefined)
+      throw new InMemoryServiceError(fault, `injected ${fault} on StartJobRun`);
+    if (jobName !== this.options.jobName)
+      throw new InMemoryServiceError("EntityNotFoundException", `Job ${jobName} not found`);
+    const running = this.all.filter((run) => run.state === "RUNNING").length;
+    if (running >= maxConcurrentRuns)
+      throw new InMemoryServiceError(
+        "ConcurrentRunsExceededException",
+        `Concurrent runs exceeded for ${jobName}: ${running} running, max ${maxConcurrentRuns}`,
+      );
+    this.counter += 1;
+    const runId = `jr_${this.counter.toString(16).padStart(64, "0")}`;
+    this.all.push({ runId, arguments: { ...args }, startedAt: clock(), state: "RUNNING" });
+    return runId;
+  }
 
   /** Performs every RUNNING run's copy, in start order, and marks it SUCCEEDED (or FAILED). */
   completeRuns(): ReadonlyArray<JobRun> {

@@ -1,13 +1,10 @@
 import { createHash } from "node:crypto";
-import * as TE from "fp-ts/lib/TaskEither.js";
-import {
-  configurationError,
-  invalidRecord,
-  type PipelineError,
-  transient,
-} from "../../domain/errors.js";
-import type { ObjectLocation, ObjectStore, ObjectStream } from "../../ports/objectStore.js";
+import type { GetObjectCommandInput } from "@aws-sdk/client-s3";
+import type { ObjectLocation, ObjectStore } from "../../ports/objectStore.js";
 import { InMemoryServiceError } from "../localAws/services/serviceError.js";
+import { ObjectStoreOverS3 } from "../shared/ObjectStoreOverS3.js";
+import type { GetObjectOutput } from "../shared/s3Calls.js";
+import { callService } from "../shared/serviceFailure.js";
 
 interface StoredVersion {
   readonly versionId: string | undefined;
@@ -37,9 +34,6 @@ export type ObjectStoreFaultHook = (
 
 /** The size of the slices `open` streams (S3's SDK streams comparable chunks). */
 export const DEFAULT_CHUNK_BYTES = 64 * 1024;
-
-const objectName = (location: ObjectLocation): string =>
-  `s3://${location.bucket}/${location.key}${location.versionId === undefined ? "" : `?versionId=${location.versionId}`}`;
 
 /**
  * S3 in memory behind the {@link ObjectStore} port: buckets (optionally versioned, with
@@ -92,19 +86,30 @@ export class InMemoryObjectStore implements ObjectStore {
     this.bucket(bucket).objects.delete(key);
   }
 
-  readonly open = (location: ObjectLocation): TE.TaskEither<PipelineError, ObjectStream> =>
-    TE.tryCatch(
-      async () => {
-        this.injectFault("GetObject", location.bucket, location.key);
-        const version = this.find(location);
-        return {
-          body: this.slices(version.bytes),
-          etag: version.etag,
-          ...(version.versionId === undefined ? {} : { versionId: version.versionId }),
-        };
-      },
-      (error) => this.mapError(error, location),
+  /** {@link ObjectStore.open}: the S3 object store's code, bound to {@link getObject}. */
+  readonly open: ObjectStore["open"] = (location) => this.adapter.open(location);
+
+  private readonly adapter = new ObjectStoreOverS3({
+    getObject: (input) => callService(async () => this.getObject(input)),
+  });
+
+  /**
+   * GetObject: the object's (or version's) body as slices of the stored bytes, its ETag and
+   * versionId; an {@link InMemoryServiceError} (`NoSuchBucket`, `NoSuchKey`, `NoSuchVersion`, an
+   * injected fault) otherwise.
+   */
+  getObject(input: GetObjectCommandInput): GetObjectOutput {
+    const location = { bucket: input.Bucket ?? "", key: input.Key ?? "" };
+    this.injectFault("GetObject", location.bucket, location.key);
+    const version = this.find(
+      input.VersionId === undefined ? location : { ...location, versionId: input.VersionId },
     );
+    return {
+      Body: this.slices(version.bytes),
+      ETag: version.etag,
+      ...(version.versionId === undefined ? {} : { VersionId: version.versionId }),
+    };
+  }
 
   private async *slices(bytes: Uint8Array): AsyncGenerator<Uint8Array> {
     for (let offset = 0; offset < bytes.length; offset += this.chunkBytes)
@@ -134,18 +139,5 @@ export class InMemoryObjectStore implements ObjectStore {
     const fault = this.fault?.(operation, bucket, key);
     if (fault !== undefined)
       throw new InMemoryServiceError(fault, `injected ${fault} on ${operation}`);
-  }
-
-  private mapError(error: unknown, location: ObjectLocation): PipelineError {
-    const name = error instanceof InMemoryServiceError ? error.name : "";
-    const message = error instanceof Error ? error.message : String(error);
-    if (name === "NoSuchBucket")
-      return configurationError(`bucket ${location.bucket}`, `does not exist (${message})`, error);
-    if (name === "NoSuchKey" || name === "NoSuchVersion")
-      return invalidRecord(objectName(location), "$", `${name}: ${message}`);
-    if (name === "AccessDenied")
-      return configurationError(`bucket ${location.bucket}`, `access refused (${message})`, error);
-    // SlowDown, InternalError, throttling and anything unknown: a retry may succeed.
-    return transient(name || "unexpected", message, error);
   }
 }

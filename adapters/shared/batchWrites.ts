@@ -1,3 +1,5 @@
+import * as E from "fp-ts/lib/Either.js";
+import type * as TE from "fp-ts/lib/TaskEither.js";
 import type { Deadline } from "../../domain/deadline.js";
 import { type PipelineError, transient } from "../../domain/errors.js";
 import type { WriteCommand } from "../../domain/writeCommand.js";
@@ -7,71 +9,85 @@ import { type RetryEnv, withRetries } from "./retry.js";
 /** BatchWriteItem's limit on requests per call. */
 export const BATCH_WRITE_LIMIT = 25;
 
-/** One BatchWriteItem call: resolves to the commands left unprocessed, rejects on failure. */
+/** One BatchWriteItem call: the commands left unprocessed, or the call's error (mapped). */
 export type BatchWriteCall = (
   batch: ReadonlyArray<WriteCommand>,
-) => Promise<ReadonlyArray<WriteCommand>>;
+) => TE.TaskEither<PipelineError, ReadonlyArray<WriteCommand>>;
+
+/** The batch's commands with one error each. */
+const failAll = (
+  commands: ReadonlyArray<WriteCommand>,
+  error: PipelineError,
+): ReadonlyArray<FailedWrite> => commands.map((command) => ({ command, error }));
 
 /**
- * The batching both table writers share: 25 commands per call; unprocessed commands and
- * transient errors retried with backoff until the deadline (what is left is reported
- * `Transient`); a batch the service refuses as invalid retried one command at a time, so only the
- * culprit fails (as `InvalidRecord` naming its source). A `Configuration` error is thrown.
- *
- * @example
- * const failed = await writeInBatches(commands, deadline, (batch) => send(batch), (e) => mapAwsError(e, "table t"), retry);
+ * Writes one batch until done or out of retries: unprocessed commands and transient errors are
+ * retried with backoff until the deadline (what is left is reported `Transient`); a batch the
+ * service refuses as invalid is written again one command at a time, so only the culprit fails
+ * (as `InvalidRecord` naming its source). A `Configuration` error is returned as a whole.
  */
-export const writeInBatches = async (
-  commands: ReadonlyArray<WriteCommand>,
+const writeBatch = async (
+  batch: ReadonlyArray<WriteCommand>,
   deadline: Deadline,
   call: BatchWriteCall,
-  mapError: (error: unknown) => PipelineError,
   retry: RetryEnv,
-): Promise<FailedWrite[]> => {
-  const writeBatch = async (batch: ReadonlyArray<WriteCommand>): Promise<FailedWrite[]> => {
-    let pending = batch;
-    let lastError: PipelineError | undefined;
-    await withRetries(
-      async () => {
-        try {
-          pending = await call(pending);
-          lastError =
-            pending.length > 0
-              ? transient("BatchWriteItem", `${pending.length} items unprocessed`)
-              : undefined;
-        } catch (error) {
-          lastError = mapError(error);
-          if (lastError._tag === "Configuration") throw lastError;
-        }
-        return lastError;
-      },
-      (error) => error === undefined || error._tag !== "Transient",
-      deadline,
-      retry,
-    );
-    if (lastError?._tag !== "InvalidRecord")
-      return pending.map((command) => ({
-        command,
-        error: lastError ?? transient("BatchWriteItem", "unprocessed"),
-      }));
-    const [only] = pending;
-    if (pending.length === 1 && only !== undefined)
-      return [{ command: only, error: { ...lastError, recordId: only.source } }];
-    const failed: FailedWrite[] = [];
-    for (const command of pending) failed.push(...(await writeBatch([command])));
-    return failed;
-  };
+): Promise<E.Either<PipelineError, ReadonlyArray<FailedWrite>>> => {
+  let pending = batch;
+  const lastError = await withRetries(
+    async (): Promise<PipelineError | undefined> => {
+      const result = await call(pending)();
+      if (E.isLeft(result)) return result.left;
+      pending = result.right;
+      return pending.length > 0
+        ? transient("BatchWriteItem", `${pending.length} items unprocessed`)
+        : undefined;
+    },
+    (error) => error === undefined || error._tag !== "Transient",
+    deadline,
+    retry,
+  );
+  if (lastError === undefined) return E.right([]);
+  if (lastError._tag === "Configuration") return E.left(lastError);
+  if (lastError._tag === "Transient") return E.right(failAll(pending, lastError));
+  const [only] = pending;
+  if (pending.length === 1 && only !== undefined)
+    return E.right([{ command: only, error: { ...lastError, recordId: only.source } }]);
   const failed: FailedWrite[] = [];
-  for (let i = 0; i < commands.length; i += BATCH_WRITE_LIMIT)
-    failed.push(...(await writeBatch(commands.slice(i, i + BATCH_WRITE_LIMIT))));
-  return failed;
+  for (const command of pending) {
+    const alone = await writeBatch([command], deadline, call, retry);
+    if (E.isLeft(alone)) return alone;
+    failed.push(...alone.right);
+  }
+  return E.right(failed);
 };
 
 /**
- * Whether a thrown value is already a domain error (thrown by {@link writeInBatches}).
- * @example catch (error) { return E.left(isPipelineError(error) ? error : mapAwsError(error, r)); }
+ * The batching of the table writer: 25 commands per call, each batch written by
+ * {@link writeBatch} (retries until the deadline, invalid batches isolated command by command).
+ * Resolves with the commands that finally failed, or with the `Configuration` error that stopped
+ * the write.
+ *
+ * @example
+ * const failed = await writeInBatches(commands, deadline, (batch) => send(batch), retry)();
  */
-export const isPipelineError = (value: unknown): value is PipelineError =>
-  typeof value === "object" &&
-  value !== null &&
-  ["InvalidRecord", "Transient", "Configuration"].includes((value as { _tag?: string })._tag ?? "");
+export const writeInBatches =
+  (
+    commands: ReadonlyArray<WriteCommand>,
+    deadline: Deadline,
+    call: BatchWriteCall,
+    retry: RetryEnv,
+  ): TE.TaskEither<PipelineError, ReadonlyArray<FailedWrite>> =>
+  async () => {
+    const failed: FailedWrite[] = [];
+    for (let i = 0; i < commands.length; i += BATCH_WRITE_LIMIT) {
+      const settled = await writeBatch(
+        commands.slice(i, i + BATCH_WRITE_LIMIT),
+        deadline,
+        call,
+        retry,
+      );
+      if (E.isLeft(settled)) return settled;
+      failed.push(...settled.right);
+    }
+    return E.right(failed);
+  };

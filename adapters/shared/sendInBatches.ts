@@ -1,3 +1,5 @@
+import * as E from "fp-ts/lib/Either.js";
+import type * as TE from "fp-ts/lib/TaskEither.js";
 import type { Deadline } from "../../domain/deadline.js";
 import { invalidRecord, type PipelineError, transient } from "../../domain/errors.js";
 import {
@@ -10,12 +12,15 @@ import type { SendReport } from "../../ports/messageQueue.js";
 import { defaultRetryEnv, type RetryEnv, withRetries } from "./retry.js";
 
 /**
- * Sends one SendMessageBatch (≤ 10 entries, within the size limit). Resolves with the entries that
- * failed, by position in `batch`; rejects with a {@link PipelineError} when the whole call failed.
+ * Sends one SendMessageBatch (≤ 10 entries, within the size limit): the entries that failed, by
+ * position in `batch`, or the whole call's error (mapped).
  */
 export type SendBatch = (
   batch: ReadonlyArray<OutgoingMessage>,
-) => Promise<ReadonlyArray<{ readonly index: number; readonly error: PipelineError }>>;
+) => TE.TaskEither<
+  PipelineError,
+  ReadonlyArray<{ readonly index: number; readonly error: PipelineError }>
+>;
 
 /** How {@link sendInBatches} sends. */
 export interface SendOptions {
@@ -28,14 +33,14 @@ export interface SendOptions {
 
 type Failure = { readonly id: string; readonly error: PipelineError };
 
-const isPipelineError = (value: unknown): value is PipelineError =>
-  typeof value === "object" &&
-  value !== null &&
-  ["InvalidRecord", "Transient", "Configuration"].includes((value as { _tag?: string })._tag ?? "");
+interface MessageFailure {
+  readonly message: OutgoingMessage;
+  readonly error: PipelineError;
+}
 
 /**
- * The send loop shared by the SQS adapters: chunks with domain/messageBatching.ts, sends chunk
- * after chunk, retries the entries that failed transiently with {@link withRetries} until the
+ * The send loop of the message queue: chunks with domain/messageBatching.ts, sends chunk after
+ * chunk, retries the entries that failed transiently with {@link withRetries} until the
  * deadline, and reports what is left. A message too big to ever be sent, or refused as the
  * sender's fault, is an `InvalidRecord`. A whole call refused as invalid is resent entry by entry
  * to find the culprit. On FIFO queues a group whose message finally failed gets none of its later
@@ -43,17 +48,21 @@ const isPipelineError = (value: unknown): value is PipelineError =>
  * A `Configuration` error (missing queue, denied access) stops everything and is returned.
  *
  * @example
- * const result = await sendInBatches(messages, (batch) => sendOne(batch), { fifo: false, deadline });
+ * const report = await sendInBatches(messages, (batch) => sendOne(batch), { fifo: false, deadline })();
  */
-export const sendInBatches = async (
-  messages: ReadonlyArray<OutgoingMessage>,
-  send: SendBatch,
-  options: SendOptions,
-): Promise<SendReport | PipelineError> => {
-  const { batches, oversize } = splitIntoBatches(messages, options.limits ?? defaultBatchingLimits);
-  const failed: Failure[] = [...oversize];
-  const blocked = new Map<string, PipelineError>();
-  try {
+export const sendInBatches =
+  (
+    messages: ReadonlyArray<OutgoingMessage>,
+    send: SendBatch,
+    options: SendOptions,
+  ): TE.TaskEither<PipelineError, SendReport> =>
+  async () => {
+    const { batches, oversize } = splitIntoBatches(
+      messages,
+      options.limits ?? defaultBatchingLimits,
+    );
+    const failed: Failure[] = [...oversize];
+    const blocked = new Map<string, PipelineError>();
     for (const batch of batches) {
       const ready: OutgoingMessage[] = [];
       for (const message of batch) {
@@ -62,86 +71,67 @@ export const sendInBatches = async (
         else ready.push(message);
       }
       if (ready.length === 0) continue;
-      for (const failure of await sendWithRetries(ready, send, options)) {
+      const sent = await sendWithRetries(ready, send, options);
+      if (E.isLeft(sent)) return sent;
+      for (const failure of sent.right) {
         failed.push({ id: failure.message.id, error: failure.error });
         if (failure.error._tag !== "InvalidRecord" && failure.message.groupId !== undefined)
           blocked.set(failure.message.groupId, failure.error);
       }
     }
-  } catch (error) {
-    if (isPipelineError(error)) return error;
-    throw error;
-  }
-  const order = new Map(messages.map((message, index) => [message.id, index]));
-  failed.sort((a, b) => (order.get(a.id) ?? 0) - (order.get(b.id) ?? 0));
-  return { failed };
-};
+    const order = new Map(messages.map((message, index) => [message.id, index]));
+    failed.sort((a, b) => (order.get(a.id) ?? 0) - (order.get(b.id) ?? 0));
+    return E.right({ failed });
+  };
 
-interface MessageFailure {
-  readonly message: OutgoingMessage;
-  readonly error: PipelineError;
-}
+/** What one attempt left: entries to retry, or the call's `Configuration` error. */
+type Attempt = E.Either<PipelineError, ReadonlyArray<MessageFailure>>;
 
 const sendWithRetries = async (
   batch: ReadonlyArray<OutgoingMessage>,
   send: SendBatch,
   options: SendOptions,
-): Promise<ReadonlyArray<MessageFailure>> => {
+): Promise<E.Either<PipelineError, ReadonlyArray<MessageFailure>>> => {
   let pending: ReadonlyArray<OutgoingMessage> = batch;
   const final: MessageFailure[] = [];
-  let retryable: MessageFailure[] = [];
   let isolate = false;
-  await withRetries(
-    async () => {
-      retryable = [];
-      try {
-        for (const { index, error } of await send(pending)) {
+  const last = await withRetries(
+    async (): Promise<Attempt> => {
+      const result = await send(pending)();
+      let retryable: MessageFailure[] = [];
+      if (E.isRight(result)) {
+        for (const { index, error } of result.right) {
           const message = pending[index] as OutgoingMessage;
           (error._tag === "Transient" ? retryable : final).push({ message, error });
         }
-      } catch (error) {
-        if (!isPipelineError(error)) throw error;
-        if (error._tag === "Configuration") throw error;
+      } else {
+        const error = result.left;
+        if (error._tag === "Configuration") return E.left(error);
         if (error._tag === "InvalidRecord") {
           isolate = pending.length > 1;
           const only = pending[0] as OutgoingMessage;
           if (!isolate) final.push({ message: only, error: { ...error, recordId: only.id } });
-          return [];
+          return E.right([]);
         }
         retryable = pending.map((message) => ({ message, error }));
       }
       pending = retryable.map((failure) => failure.message);
-      return retryable;
+      return E.right(retryable);
     },
-    (left) => left.length === 0,
+    (attempt) => E.isLeft(attempt) || attempt.right.length === 0,
     options.deadline,
     options.retry ?? defaultRetryEnv,
   );
-  if (isolate) {
-    const oneByOne: MessageFailure[] = [];
-    for (const message of pending)
-      oneByOne.push(...(await sendWithRetries([message], send, options)));
-    return [...final, ...oneByOne];
+  if (E.isLeft(last)) return last;
+  if (!isolate) return E.right([...final, ...last.right]);
+  const oneByOne: MessageFailure[] = [...final];
+  for (const message of pending) {
+    const alone = await sendWithRetries([message], send, options);
+    if (E.isLeft(alone)) return alone;
+    oneByOne.push(...alone.right);
   }
-  return [...final, ...retryable];
+  return E.right(oneByOne);
 };
-
-/** SQS exception names meaning "this request is malformed": resend entry by entry to find why. */
-export const SQS_INVALID_REQUEST_ERRORS: ReadonlySet<string> = new Set([
-  "EmptyBatchRequest",
-  "TooManyEntriesInBatchRequest",
-  "BatchEntryIdsNotDistinct",
-  "InvalidBatchEntryId",
-  "BatchRequestTooLong",
-  "InvalidMessageContents",
-  "InvalidParameterValue",
-  "MissingParameter",
-  "AWS.SimpleQueueService.EmptyBatchRequest",
-  "AWS.SimpleQueueService.TooManyEntriesInBatchRequest",
-  "AWS.SimpleQueueService.BatchEntryIdsNotDistinct",
-  "AWS.SimpleQueueService.InvalidBatchEntryId",
-  "AWS.SimpleQueueService.BatchRequestTooLong",
-]);
 
 /**
  * The domain error of one failed SendMessageBatch entry: the sender's fault (bad message) is an

@@ -7,7 +7,7 @@ import {
   type _Record as SdkStreamRecord,
 } from "@aws-sdk/client-dynamodb-streams";
 import type { DynamoDBRecord, AttributeValue as LambdaAttributeValue } from "aws-lambda";
-import { fromSdkItem } from "../../aws/sdkAttributes.js";
+import { fromSdkItem } from "../../shared/sdkAttributes.js";
 import type { StreamHandler } from "../eventSources/StreamEventSourceRunner.js";
 import {
   type ShardApi,

@@ -1,11 +1,36 @@
+const SERVER_FAULTS: ReadonlySet<string> = new Set([
+  "InternalServerError",
+  "InternalFailure",
+  "InternalServiceException",
+  "InternalError",
+  "ServiceUnavailable",
+]);
+
+const THROTTLING: ReadonlySet<string> = new Set([
+  "ProvisionedThroughputExceededException",
+  "ThrottlingException",
+  "RequestLimitExceeded",
+  "RequestThrottled",
+  "KMSThrottlingException",
+  "SlowDown",
+]);
+
 /**
- * An error raised by an in-memory service, named like the AWS exception it stands for
- * (`ResourceNotFoundException`, `ValidationException`, `TransactionCanceledException`, …), so
- * the in-memory adapters map errors the way the AWS adapters do.
+ * An error raised by an in-memory service, shaped like the AWS SDK v3 exception it stands for:
+ * named like it (`ResourceNotFoundException`, `ValidationException`,
+ * `TransactionCanceledException`, …), with `CancellationReasons` (`[{ Code, Message }]`) on a
+ * cancelled transaction, `$fault` (`server` for 5xx) and `$retryable` on throttling. So the
+ * in-memory bindings hand the shared adapters the same failures the SDK does, and one error
+ * mapper serves both.
  *
  * @example throw new InMemoryServiceError("ResourceNotFoundException", "table orders not found")
  */
 export class InMemoryServiceError extends Error {
+  /** Per-action reasons of a cancelled transaction, as the SDK gives them. */
+  readonly CancellationReasons: ReadonlyArray<{ readonly Code: string; readonly Message?: string }>;
+  readonly $fault: "client" | "server";
+  readonly $retryable: { readonly throttling: boolean } | undefined;
+
   constructor(
     override readonly name: string,
     message: string,
@@ -13,23 +38,12 @@ export class InMemoryServiceError extends Error {
     readonly cancellationReasons: ReadonlyArray<string> = [],
   ) {
     super(message);
+    this.CancellationReasons = cancellationReasons.map((Code) =>
+      Code === "ConditionalCheckFailed"
+        ? { Code, Message: "The conditional request failed" }
+        : { Code },
+    );
+    this.$fault = SERVER_FAULTS.has(name) ? "server" : "client";
+    this.$retryable = THROTTLING.has(name) ? { throttling: true } : undefined;
   }
 }
-
-/** The exception names treated as retryable by every adapter. */
-export const RETRYABLE_ERROR_NAMES: ReadonlySet<string> = new Set([
-  "ProvisionedThroughputExceededException",
-  "ThrottlingException",
-  "RequestLimitExceeded",
-  "TransactionConflictException",
-  "TransactionInProgressException",
-  "InternalServerError",
-  "InternalFailure",
-  "InternalServiceException",
-  "ServiceUnavailable",
-  "ConcurrentRunsExceededException",
-  "OperationTimeoutException",
-  "TimeoutError",
-  "KMSThrottlingException",
-  "RequestThrottled",
-]);

@@ -1,0 +1,128 @@
+import type {
+  AttributeValue as SdkAttributeValue,
+  TransactWriteItem,
+  WriteRequest,
+} from "@aws-sdk/client-dynamodb";
+import type { AttributeValue } from "../../domain/attributeValue.js";
+import {
+  addOf,
+  conditionOf,
+  type ExpressionParameters,
+} from "../localAws/services/dynamoDbExpressions.js";
+import type {
+  BatchRequest,
+  InMemoryDynamoDb,
+  TransactAction,
+} from "../localAws/services/InMemoryDynamoDb.js";
+import { InMemoryServiceError } from "../localAws/services/serviceError.js";
+import type { DynamoDbCalls } from "../shared/dynamoDbCalls.js";
+import { fromSdkItem, fromSdkValue } from "../shared/sdkAttributes.js";
+import { callService } from "../shared/serviceFailure.js";
+
+const refuse = (message: string): never => {
+  throw new InMemoryServiceError("ValidationException", message);
+};
+
+const parametersOf = (request: {
+  readonly ExpressionAttributeNames?: Record<string, string> | undefined;
+  readonly ExpressionAttributeValues?: Record<string, SdkAttributeValue> | undefined;
+}): ExpressionParameters => ({
+  names: request.ExpressionAttributeNames ?? {},
+  values: Object.fromEntries(
+    Object.entries(request.ExpressionAttributeValues ?? {}).map(
+      ([name, value]): [string, AttributeValue] => [name, fromSdkValue(value)],
+    ),
+  ),
+});
+
+const conditionFrom = (request: {
+  readonly ConditionExpression?: string | undefined;
+  readonly ExpressionAttributeNames?: Record<string, string> | undefined;
+  readonly ExpressionAttributeValues?: Record<string, SdkAttributeValue> | undefined;
+}) =>
+  request.ConditionExpression === undefined
+    ? {}
+    : { condition: conditionOf(request.ConditionExpression, parametersOf(request)) };
+
+/** One TransactWriteItems action in the simulator's terms. */
+const toAction = (item: TransactWriteItem): TransactAction => {
+  const { Put, Delete, Update, ConditionCheck } = item;
+  if (Put !== undefined)
+    return {
+      kind: "put",
+      table: Put.TableName ?? refuse("a Put needs its TableName"),
+      item: fromSdkItem(Put.Item ?? refuse("a Put needs its Item")),
+      ...conditionFrom(Put),
+    };
+  const keyed = Delete ?? Update ?? ConditionCheck;
+  if (keyed === undefined)
+    return refuse("a transaction item needs one of Put, Delete, Update or ConditionCheck");
+  const target = {
+    table: keyed.TableName ?? refuse("a transaction item needs its TableName"),
+    key: fromSdkItem(keyed.Key ?? refuse("a Delete, Update or ConditionCheck needs its Key")),
+  };
+  if (Delete !== undefined) return { kind: "delete", ...target, ...conditionFrom(Delete) };
+  if (Update !== undefined)
+    return {
+      kind: "add",
+      ...target,
+      ...addOf(Update.UpdateExpression ?? "", parametersOf(Update)),
+      ...conditionFrom(Update),
+    };
+  return {
+    kind: "check",
+    ...target,
+    condition: conditionOf(keyed.ConditionExpression ?? "", parametersOf(keyed)),
+  };
+};
+
+/** One BatchWriteItem request in the simulator's terms. */
+const toBatchRequest = (request: WriteRequest): BatchRequest => {
+  if (request.PutRequest?.Item !== undefined) return { put: fromSdkItem(request.PutRequest.Item) };
+  if (request.DeleteRequest?.Key !== undefined)
+    return { delete: fromSdkItem(request.DeleteRequest.Key) };
+  return refuse("a write request needs a PutRequest with an Item or a DeleteRequest with a Key");
+};
+
+/**
+ * {@link DynamoDbCalls} on an {@link InMemoryDynamoDb}: the SDK-shaped requests translated onto
+ * the simulator (items converted from the SDK's shape, condition and `ADD` update expressions
+ * interpreted), responses returned in the SDK's shape (`UnprocessedItems` holds the very requests
+ * left unprocessed), and the simulator's SDK-shaped errors returned as failures.
+ *
+ * @example
+ * const writer = new TableWriterOverDynamoDb(inMemoryDynamoDbCalls(db), "replica");
+ */
+export const inMemoryDynamoDbCalls = (db: InMemoryDynamoDb): DynamoDbCalls => ({
+  describeTable: ({ TableName }) =>
+    callService(async () => {
+      const schema = db.keySchema(TableName ?? "");
+      return {
+        Table: {
+          TableName,
+          KeySchema: [
+            { AttributeName: schema.partitionKey, KeyType: "HASH" },
+            ...(schema.sortKey === undefined
+              ? []
+              : [{ AttributeName: schema.sortKey, KeyType: "RANGE" as const }]),
+          ],
+        },
+      };
+    }),
+  batchWriteItem: ({ RequestItems }) =>
+    callService(async () => {
+      const unprocessed: Record<string, WriteRequest[]> = {};
+      for (const [table, requests] of Object.entries(RequestItems ?? {})) {
+        const translated = requests.map(toBatchRequest);
+        const left = new Set(db.batchWrite(table, translated));
+        const kept = requests.filter((_, i) => left.has(translated[i] as BatchRequest));
+        if (kept.length > 0) unprocessed[table] = kept;
+      }
+      return { UnprocessedItems: unprocessed };
+    }),
+  transactWriteItems: ({ TransactItems }) =>
+    callService(async () => {
+      db.transactWrite((TransactItems ?? []).map(toAction));
+      return {};
+    }),
+});
