@@ -14,19 +14,17 @@ export { DynamoDbSequenceGuardedTableWriter } from "../adapters/aws/DynamoDbSequ
 /** @example new DynamoDbTableWriter(client, "replica") */
 export { DynamoDbTableWriter } from "../adapters/aws/DynamoDbTableWriter.js";
 /** @example new GlueJobRunner(glue, "copy-job") */
-export { GlueJobRunner, mapGlueError } from "../adapters/aws/GlueJobRunner.js";
+export { GlueJobRunner } from "../adapters/aws/GlueJobRunner.js";
 /** @example new LogRejectSink("replica") */
 export { LogRejectSink } from "../adapters/aws/LogRejectSink.js";
-/** @example mapAwsError(error, "replica") // { _tag: "Transient", … } for a throttle */
-export { mapAwsError } from "../adapters/aws/mapAwsError.js";
 /** @example new S3ObjectStore(createS3Client()) */
 export { createS3Client, S3ObjectStore } from "../adapters/aws/S3ObjectStore.js";
 /** @example new SqsMessageQueue(sqs, queueUrl) */
 export { SqsMessageQueue } from "../adapters/aws/SqsMessageQueue.js";
-/** @example toSdkItem({ pk: { S: "a" } }) */
-export { fromSdkItem, type SdkItem, toSdkItem } from "../adapters/aws/sdkAttributes.js";
 /** @example new SqsMessageQueue(sqs, queueUrl, { ...defaultRetryEnv, random: () => 0.5 }) */
 export { defaultRetryEnv, type RetryEnv } from "../adapters/shared/retry.js";
+/** @example toSdkItem({ pk: { S: "a" } }) */
+export { fromSdkItem, type SdkItem, toSdkItem } from "../adapters/shared/sdkAttributes.js";
 /** @example const options: SequenceGuardOptions = { table: "replica", versionTable: "versions" }; */
 export type { SequenceGuardOptions } from "../adapters/shared/sequenceGuardedWrites.js";
 /** @example const layout: MarkerLayout = markerLayoutOf(spec); */
