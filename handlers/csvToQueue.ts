@@ -23,7 +23,10 @@ import { decodeS3EventRecord } from "./lambda/s3EventRecord.js";
  */
 export { csvToQueuePermissions as permissions } from "./lambda/permissions.js";
 
-/** What the S3 → queue handler needs (see {@link loadCsvObject} for the per-object behaviour). */
+/**
+ * What the S3 → queue handler needs (see {@link loadCsvObject} for the per-object behaviour).
+ * @example const deps: CsvToQueueDeps = { objects: new S3ObjectStore(s3), queue, rejects, rowsPerMessage: 25 };
+ */
 export type CsvToQueueDeps = Pick<
   CsvLoaderDeps,
   "objects" | "queue" | "rejects" | "schema" | "rowsPerMessage"
@@ -104,6 +107,7 @@ const schemaVar = optionalJson<CsvSchema>((value) =>
  * BatchWriteItem in queueToTable; per 1,000 rows it takes 4 SendMessageBatch requests instead of
  * 100, and 40 BatchWriteItem instead of 100 (bench/apiCost.ts, bench/RESULTS.md). A message
  * still closes before 256 KiB, so long rows share fewer.
+ * @example createCsvToQueueHandler({ objects, queue, rejects, rowsPerMessage: DEFAULT_ROWS_PER_MESSAGE })
  */
 export const DEFAULT_ROWS_PER_MESSAGE = 25;
 

@@ -24,7 +24,10 @@ import { pipelineFailures } from "./lambda/pipelineFailures.js";
  */
 export { kinesisToTablePermissions as permissions } from "./lambda/permissions.js";
 
-/** What the Kinesis → event-log handler needs. */
+/**
+ * What the Kinesis → event-log handler needs.
+ * @example const deps: KinesisToTableDeps = { table: new DynamoDbTableWriter(client, "EventLogs"), rejects };
+ */
 export interface KinesisToTableDeps {
   /** The event-log table (partition key `eventId`, S). */
   readonly table: TableWriter;

@@ -25,7 +25,10 @@ import { decodeSqsRecord, sqsRecordIdentity } from "./lambda/sqsRecord.js";
  */
 export { queueToTablePermissions as permissions } from "./lambda/permissions.js";
 
-/** What the queue-to-table handler needs. */
+/**
+ * What the queue-to-table handler needs.
+ * @example const deps: QueueToTableDeps = { table: new DynamoDbTableWriter(client, "replica"), rejects };
+ */
 export interface QueueToTableDeps {
   readonly table: TableWriter;
   readonly rejects: RejectSink;

@@ -29,7 +29,10 @@ import { rejectionOf } from "./lambda/streamRejects.js";
  */
 export { streamAggregatePermissions as permissions } from "./lambda/permissions.js";
 
-/** What the aggregation handler needs. */
+/**
+ * What the aggregation handler needs.
+ * @example const deps: StreamAggregateDeps = { store, rejects: new LogRejectSink("totals") };
+ */
 export interface StreamAggregateDeps {
   readonly store: AggregateStore;
   readonly rejects: RejectSink;

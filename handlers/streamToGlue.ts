@@ -23,7 +23,10 @@ import { rejectionOf } from "./lambda/streamRejects.js";
  */
 export { streamToGluePermissions as permissions } from "./lambda/permissions.js";
 
-/** What the stream → Glue handler needs. */
+/**
+ * What the stream → Glue handler needs.
+ * @example const deps: StreamToGlueDeps = { jobs: new GlueJobRunner(glue, "copy"), rejects: new LogRejectSink("glue") };
+ */
 export interface StreamToGlueDeps {
   readonly jobs: JobRunner;
   readonly rejects: RejectSink;

@@ -30,7 +30,10 @@ export { messageGroupIdOf, sqsSafeId } from "../ports/useCases/forwardChanges.js
  */
 export { streamToQueuePermissions as permissions } from "./lambda/permissions.js";
 
-/** What the stream-to-queue handler needs. */
+/**
+ * What the stream-to-queue handler needs.
+ * @example const deps: StreamToQueueDeps = { queue: new SqsMessageQueue(sqs, queueUrl), rejects };
+ */
 export interface StreamToQueueDeps {
   readonly queue: MessageQueue;
   readonly rejects: RejectSink;

@@ -12,7 +12,10 @@ export interface JobRunReport extends BatchReport {
   readonly runId?: string;
 }
 
-/** Which changes call for a run, and the run's arguments. */
+/**
+ * Which changes call for a run, and the run's arguments.
+ * @example const options: JobRunOptions = { isRelevant: (c) => c.eventName !== "REMOVE", jobArguments: { "--full": "true" } };
+ */
 export interface JobRunOptions {
   /** Default: every change that decodes. */
   readonly isRelevant?: (change: ChangeRecord) => boolean;
