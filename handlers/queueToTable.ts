@@ -82,7 +82,8 @@ export const createQueueToTableHandler = (deps: QueueToTableDeps) => {
       await deps.rejects.reject(
         rejected.map(({ index, error, detail }) => {
           const record = records[index];
-          const readable = record !== undefined && messages[index]?._tag === "Right";
+          const message = messages[index];
+          const readable = record !== undefined && message !== undefined && E.isRight(message);
           return {
             error,
             identity: readable ? { ...sqsRecordIdentity(record), ...detail } : { index },
