@@ -2,6 +2,7 @@ import { SQSClient } from "@aws-sdk/client-sqs";
 import middy from "@middy/core";
 import type { Context, S3Event } from "aws-lambda";
 import * as E from "fp-ts/lib/Either.js";
+import { pipe } from "fp-ts/lib/function.js";
 import { LogRejectSink } from "../adapters/aws/LogRejectSink.js";
 import { createS3Client, S3ObjectStore } from "../adapters/aws/S3ObjectStore.js";
 import { SqsMessageQueue } from "../adapters/aws/SqsMessageQueue.js";
@@ -9,10 +10,11 @@ import { type CsvSchema, decodeCsvSchema } from "../domain/csvSchema.js";
 import { invalidRecord } from "../domain/errors.js";
 import { type CsvLoaderDeps, loadCsvObject } from "../ports/useCases/loadCsvObject.js";
 import { retriedByTheLibrary } from "./lambda/clientConfig.js";
+import { entryPoint } from "./lambda/entryPoint.js";
 import { type EnvVar, optionalJson, readEnv, requiredString } from "./lambda/env.js";
 import { eventRecords } from "./lambda/eventRecords.js";
 import { deadlineOf } from "./lambda/invocationDeadline.js";
-import { lazyHandler } from "./lambda/lazyHandler.js";
+import { pipelineFailures } from "./lambda/pipelineFailures.js";
 import { decodeS3EventRecord } from "./lambda/s3EventRecord.js";
 
 /**
@@ -21,7 +23,10 @@ import { decodeS3EventRecord } from "./lambda/s3EventRecord.js";
  */
 export { csvToQueuePermissions as permissions } from "./lambda/permissions.js";
 
-/** What the S3 → queue handler needs (see {@link loadCsvObject} for the per-object behaviour). */
+/**
+ * What the S3 → queue handler needs (see {@link loadCsvObject} for the per-object behaviour).
+ * @example const deps: CsvToQueueDeps = { objects: new S3ObjectStore(s3), queue, rejects, rowsPerMessage: 25 };
+ */
 export type CsvToQueueDeps = Pick<
   CsvLoaderDeps,
   "objects" | "queue" | "rejects" | "schema" | "rowsPerMessage"
@@ -87,21 +92,22 @@ export const createCsvToQueueHandler = (deps: CsvToQueueDeps) => {
       }
       await loadCsvObject({ bucket, key, ...(versionId ? { versionId } : {}) }, deps, deadline);
     }
-  });
+  }).use(pipelineFailures("csvToQueue"));
 };
 
-const schemaVar = optionalJson<CsvSchema>((value) => {
-  const decoded = decodeCsvSchema(value);
-  return E.isRight(decoded)
-    ? { ok: true, value: decoded.right }
-    : { ok: false, reason: `is not a valid CSV schema: ${decoded.left}` };
-});
+const schemaVar = optionalJson<CsvSchema>((value) =>
+  pipe(
+    decodeCsvSchema(value),
+    E.mapLeft((problem) => `is not a valid CSV schema: ${problem}`),
+  ),
+);
 
 /**
  * Rows per message of the entry point when `ROWS_PER_MESSAGE` is not set. 25 rows fill one
  * BatchWriteItem in queueToTable; per 1,000 rows it takes 4 SendMessageBatch requests instead of
  * 100, and 40 BatchWriteItem instead of 100 (bench/apiCost.ts, bench/RESULTS.md). A message
  * still closes before 256 KiB, so long rows share fewer.
+ * @example createCsvToQueueHandler({ objects, queue, rejects, rowsPerMessage: DEFAULT_ROWS_PER_MESSAGE })
  */
 export const DEFAULT_ROWS_PER_MESSAGE = 25;
 
@@ -110,30 +116,9 @@ const rowsPerMessageVar: EnvVar<number | undefined> = {
   parse: (text) => {
     const value = Number(text.trim());
     return /^\d+$/.test(text.trim()) && value >= 1 && Number.isSafeInteger(value)
-      ? { ok: true, value }
-      : { ok: false, reason: "must be a positive integer (rows packed in one message)" };
+      ? E.right(value)
+      : E.left("must be a positive integer (rows packed in one message)");
   },
-};
-
-const fromEnv = (env: Readonly<Record<string, string | undefined>>) => {
-  const config = readEnv(env, {
-    QUEUE_URL: requiredString,
-    CSV_SCHEMA: schemaVar,
-    ROWS_PER_MESSAGE: rowsPerMessageVar,
-  });
-  if (!config.ok) return config;
-  const { QUEUE_URL, CSV_SCHEMA, ROWS_PER_MESSAGE } = config.value;
-  const handler = createCsvToQueueHandler({
-    objects: new S3ObjectStore(createS3Client(env)),
-    queue: new SqsMessageQueue(new SQSClient(retriedByTheLibrary), QUEUE_URL),
-    rejects: new LogRejectSink("csvToQueue"),
-    rowsPerMessage: ROWS_PER_MESSAGE ?? DEFAULT_ROWS_PER_MESSAGE,
-    ...(CSV_SCHEMA === undefined ? {} : { schema: CSV_SCHEMA }),
-  });
-  return {
-    ok: true as const,
-    value: (event: S3Event, context: Context) => handler(event, context),
-  };
 };
 
 /**
@@ -144,4 +129,21 @@ const fromEnv = (env: Readonly<Record<string, string | undefined>>) => {
  * with one error naming every problem.
  * @example // serverless.yml: handler: dist/handlers/csvToQueue.handler
  */
-export const handler = lazyHandler(() => fromEnv(process.env));
+export const handler = entryPoint("csvToQueue", (env) =>
+  pipe(
+    readEnv(env, {
+      QUEUE_URL: requiredString,
+      CSV_SCHEMA: schemaVar,
+      ROWS_PER_MESSAGE: rowsPerMessageVar,
+    }),
+    E.map(({ QUEUE_URL, CSV_SCHEMA, ROWS_PER_MESSAGE }) =>
+      createCsvToQueueHandler({
+        objects: new S3ObjectStore(createS3Client(env)),
+        queue: new SqsMessageQueue(new SQSClient(retriedByTheLibrary), QUEUE_URL),
+        rejects: new LogRejectSink("csvToQueue"),
+        rowsPerMessage: ROWS_PER_MESSAGE ?? DEFAULT_ROWS_PER_MESSAGE,
+        ...(CSV_SCHEMA === undefined ? {} : { schema: CSV_SCHEMA }),
+      }),
+    ),
+  ),
+);

@@ -1,20 +1,23 @@
 import { DynamoDBClient } from "@aws-sdk/client-dynamodb";
 import middy from "@middy/core";
-import type { Context, SQSBatchResponse, SQSEvent, SQSRecord } from "aws-lambda";
+import type { Context, SQSBatchResponse, SQSEvent } from "aws-lambda";
 import * as E from "fp-ts/lib/Either.js";
+import { pipe } from "fp-ts/lib/function.js";
 import { DynamoDbSequenceGuardedTableWriter } from "../adapters/aws/DynamoDbSequenceGuardedTableWriter.js";
 import { DynamoDbTableWriter } from "../adapters/aws/DynamoDbTableWriter.js";
 import { LogRejectSink } from "../adapters/aws/LogRejectSink.js";
-import { describeError, type InvalidRecord, invalidRecord, toThrowable } from "../domain/errors.js";
-import { decodeMessageBody } from "../domain/messageBody.js";
-import { lastPerKey, type WriteCommand } from "../domain/writeCommand.js";
-import type { RejectedRecord, RejectSink } from "../ports/rejectSink.js";
+import { describeError, toThrowable } from "../domain/errors.js";
+import type { RejectSink } from "../ports/rejectSink.js";
 import type { TableWriter } from "../ports/tableWriter.js";
+import { replicateMessages } from "../ports/useCases/replicateMessages.js";
+import { firstFailure, sqsResponse } from "./lambda/batchResponse.js";
 import { retriedByTheLibrary } from "./lambda/clientConfig.js";
-import { type EnvVar, readEnv, requiredString } from "./lambda/env.js";
+import { entryPoint } from "./lambda/entryPoint.js";
+import { optionalString, readEnv, requiredString } from "./lambda/env.js";
 import { eventRecords } from "./lambda/eventRecords.js";
 import { deadlineOf } from "./lambda/invocationDeadline.js";
-import { lazyHandler } from "./lambda/lazyHandler.js";
+import { pipelineFailures } from "./lambda/pipelineFailures.js";
+import { decodeSqsRecord, sqsRecordIdentity } from "./lambda/sqsRecord.js";
 
 /**
  * The IAM statements this entry point needs, from its configuration (see handlers/lambda/permissions.ts).
@@ -22,7 +25,10 @@ import { lazyHandler } from "./lambda/lazyHandler.js";
  */
 export { queueToTablePermissions as permissions } from "./lambda/permissions.js";
 
-/** What the queue-to-table handler needs. */
+/**
+ * What the queue-to-table handler needs.
+ * @example const deps: QueueToTableDeps = { table: new DynamoDbTableWriter(client, "replica"), rejects };
+ */
 export interface QueueToTableDeps {
   readonly table: TableWriter;
   readonly rejects: RejectSink;
@@ -30,40 +36,14 @@ export interface QueueToTableDeps {
   readonly log?: (message: string, detail: Readonly<Record<string, unknown>>) => void;
 }
 
-const identityOf = (record: SQSRecord): Readonly<Record<string, unknown>> => ({
-  messageId: record.messageId,
-  queue: record.eventSourceARN,
-  receiveCount: record.attributes?.ApproximateReceiveCount,
-  ...(record.attributes?.MessageGroupId === undefined
-    ? {}
-    : { messageGroupId: record.attributes.MessageGroupId }),
-});
-
-/** Why a delivered record is not an SQS record this handler can read, if it is not. */
-const sqsRecordProblem = (record: unknown, index: number): InvalidRecord | undefined => {
-  if (typeof record !== "object" || record === null)
-    return invalidRecord(`#${index}`, "$", "not an SQS record");
-  const { messageId, body } = record as { messageId?: unknown; body?: unknown };
-  if (typeof messageId !== "string" || messageId === "")
-    return invalidRecord(`#${index}`, "messageId", "missing or not a string");
-  if (typeof body !== "string") return invalidRecord(messageId, "body", "missing or not a string");
-  return undefined;
-};
-
 /**
- * SQS → table, correct under at-least-once delivery. Decodes every message
- * (domain/messageBody.ts), reduces all commands of the batch to the last one per key
- * (`lastPerKey`: highest `seq` when commands carry one, else delivery order), writes them with
- * ONE `TableWriter.write`, and maps failed commands back to their messages: a message fails when
- * one of its commands failed transiently, and is then redelivered by SQS. A message whose only
- * commands were superseded by a newer command of the same key is done.
- *
- * Invalid messages (undecodable, invalid attributes) and commands the table rejects as invalid
- * will never succeed: they go to `deps.rejects` AND are acknowledged, so they do not cycle through
- * retries into the dead-letter queue. On FIFO queues, once a message of a group fails, every later
- * message of that group in the batch is reported failed too, so a group is never applied out of
- * order. Partial batch failures are computed here (equivalent to @middy/sqs-partial-batch-failure,
- * which only knows per-message promises, not one write for the whole batch).
+ * SQS → table, correct under at-least-once delivery: the batch is applied by
+ * {@link replicateMessages} (all commands reduced to the last per key, ONE `TableWriter.write`);
+ * a message fails when one of its commands failed transiently, and SQS redelivers it. Invalid
+ * messages and commands the table rejects as invalid will never succeed: they go to
+ * `deps.rejects` AND are acknowledged, so they do not cycle through retries into the dead-letter
+ * queue. On FIFO queues, once a message of a group fails, every later message of that group in
+ * the batch fails too (handlers/lambda/batchResponse.ts), so a group is never applied out of order.
  *
  * Ordering: use EITHER a FIFO queue (each key's commands are delivered in order) OR a standard
  * queue with a sequence-guarded table writer (`VERSION_TABLE` for {@link handler}; the
@@ -75,73 +55,43 @@ const sqsRecordProblem = (record: unknown, index: number): InvalidRecord | undef
  * @example
  * export const handler = createQueueToTableHandler({ table, rejects: new LogRejectSink("replica") });
  */
-export const createQueueToTableHandler = (deps: QueueToTableDeps) =>
-  middy(async (event: SQSEvent, context: Context): Promise<SQSBatchResponse> => {
+export const createQueueToTableHandler = (deps: QueueToTableDeps) => {
+  const replicate = replicateMessages(deps.table);
+  return middy(async (event: SQSEvent, context: Context): Promise<SQSBatchResponse> => {
     const records = await eventRecords(event, deps.rejects);
-    if (records.length === 0) return { batchItemFailures: [] };
-    const schema = await deps.table.keySchema()();
-    if (E.isLeft(schema)) throw toThrowable(schema.left);
-    const rejects: RejectedRecord[] = [];
-    const owner = new Map<WriteCommand, number>();
-    const undecodable = new Set<number>();
-    const commands: WriteCommand[] = [];
-    records.forEach((record, index) => {
-      const malformed = sqsRecordProblem(record, index);
-      const decoded = malformed
-        ? E.left(malformed)
-        : decodeMessageBody(record.messageId, record.body, schema.right);
-      if (E.isLeft(decoded)) {
-        rejects.push({ error: decoded.left, identity: malformed ? { index } : identityOf(record) });
-        undecodable.add(index);
-        return;
-      }
-      for (const command of decoded.right) {
-        owner.set(command, index);
-        commands.push(command);
-      }
-    });
-    const failedMessages = new Set<number>();
-    const winners = lastPerKey(commands);
-    if (winners.length > 0) {
-      const report = await deps.table.write(winners, deadlineOf(context))();
-      if (E.isLeft(report)) {
-        if (report.left._tag === "Configuration") throw toThrowable(report.left);
-        deps.log?.("write failed; every message with commands is retried", {
-          error: describeError(report.left),
-        });
-        for (const command of winners) failedMessages.add(owner.get(command) ?? -1);
-      } else {
-        for (const { command, error } of report.right.failed) {
-          const index = owner.get(command) ?? -1;
+    const messages = records.map(decodeSqsRecord);
+    const report = await replicate(messages, deadlineOf(context))();
+    if (E.isLeft(report)) throw toThrowable(report.left);
+    const { failed, rejected } = report.right;
+    const unreadable = new Set(report.right.unreadable);
+    const response = sqsResponse(
+      records.map((record, index) =>
+        unreadable.has(index)
+          ? { messageId: "" }
+          : { messageId: record.messageId, groupId: record.attributes?.MessageGroupId },
+      ),
+      failed.map(({ index }) => index),
+    );
+    const first = firstFailure(failed);
+    if (first !== undefined)
+      deps.log?.("some messages were not applied; SQS delivers them again", {
+        failed: response.batchItemFailures.length,
+        error: describeError(first.error),
+      });
+    if (rejected.length > 0)
+      await deps.rejects.reject(
+        rejected.map(({ index, error, detail }) => {
           const record = records[index];
-          if (error._tag === "InvalidRecord" && record !== undefined)
-            rejects.push({
-              error,
-              identity: { ...identityOf(record), source: command.source, key: command.key },
-            });
-          else failedMessages.add(index);
-        }
-      }
-    }
-    const blockedGroups = new Set<string>();
-    const batchItemFailures = records.flatMap((record, index) => {
-      // A malformed record (possibly not even an object) is undecodable: it never fails.
-      const group = undecodable.has(index) ? undefined : record.attributes?.MessageGroupId;
-      const fails =
-        failedMessages.has(index) ||
-        (group !== undefined && blockedGroups.has(group) && !undecodable.has(index));
-      if (fails && group !== undefined) blockedGroups.add(group);
-      return fails ? [{ itemIdentifier: record.messageId }] : [];
-    });
-    if (rejects.length > 0) await deps.rejects.reject(rejects);
-    return { batchItemFailures };
-  });
-
-/** An optional variable taken as it is. */
-const optionalString: EnvVar<string | undefined> = {
-  required: false,
-  parse: (text) =>
-    text.trim() === "" ? { ok: false, reason: "is empty" } : { ok: true, value: text },
+          const message = messages[index];
+          const readable = record !== undefined && message !== undefined && E.isRight(message);
+          return {
+            error,
+            identity: readable ? { ...sqsRecordIdentity(record), ...detail } : { index },
+          };
+        }),
+      );
+    return response;
+  }).use(pipelineFailures("queueToTable"));
 };
 
 /**
@@ -152,22 +102,18 @@ const optionalString: EnvVar<string | undefined> = {
  * (correct on a FIFO queue only).
  * @example // template.yaml: Handler: handlers/queueToTable.handler, Environment: TABLE_NAME, VERSION_TABLE
  */
-export const handler = lazyHandler(() => {
-  const env = readEnv(process.env, {
-    TABLE_NAME: requiredString,
-    VERSION_TABLE: optionalString,
-  });
-  if (!env.ok) return env;
-  const client = new DynamoDBClient(retriedByTheLibrary);
-  const { TABLE_NAME: table, VERSION_TABLE: versionTable } = env.value;
-  return {
-    ok: true,
-    value: createQueueToTableHandler({
-      table:
-        versionTable === undefined
-          ? new DynamoDbTableWriter(client, table)
-          : new DynamoDbSequenceGuardedTableWriter(client, { table, versionTable }),
-      rejects: new LogRejectSink("queueToTable"),
+export const handler = entryPoint("queueToTable", (env) =>
+  pipe(
+    readEnv(env, { TABLE_NAME: requiredString, VERSION_TABLE: optionalString }),
+    E.map(({ TABLE_NAME: table, VERSION_TABLE: versionTable }) => {
+      const client = new DynamoDBClient(retriedByTheLibrary);
+      return createQueueToTableHandler({
+        table:
+          versionTable === undefined
+            ? new DynamoDbTableWriter(client, table)
+            : new DynamoDbSequenceGuardedTableWriter(client, { table, versionTable }),
+        rejects: new LogRejectSink("queueToTable"),
+      });
     }),
-  };
-});
+  ),
+);

@@ -1,10 +1,10 @@
 import { DynamoDBClient } from "@aws-sdk/client-dynamodb";
 import middy from "@middy/core";
-import type { Context, DynamoDBBatchResponse, DynamoDBStreamEvent } from "aws-lambda";
+import type { DynamoDBBatchResponse, DynamoDBStreamEvent } from "aws-lambda";
 import * as E from "fp-ts/lib/Either.js";
+import { pipe } from "fp-ts/lib/function.js";
 import { DynamoDbAggregateStore } from "../adapters/aws/DynamoDbAggregateStore.js";
 import { LogRejectSink } from "../adapters/aws/LogRejectSink.js";
-import { deltasOf, type RecordDeltas } from "../domain/aggregateDeltas.js";
 import { markerLayoutOf } from "../domain/aggregateMarkers.js";
 import {
   type AggregateSpec,
@@ -14,11 +14,13 @@ import {
 import { describeError, toThrowable } from "../domain/errors.js";
 import { decodeChangeRecord } from "../domain/streamRecord.js";
 import type { AggregateStore } from "../ports/aggregateStore.js";
-import type { RejectedRecord, RejectSink } from "../ports/rejectSink.js";
-import { applyAggregates } from "../ports/useCases/applyAggregates.js";
+import type { RejectSink } from "../ports/rejectSink.js";
+import { aggregateChanges } from "../ports/useCases/aggregateChanges.js";
+import { firstFailure, streamResponse } from "./lambda/batchResponse.js";
+import { entryPoint } from "./lambda/entryPoint.js";
 import { optionalJson, readEnv, requiredString } from "./lambda/env.js";
 import { eventRecords } from "./lambda/eventRecords.js";
-import { lazyHandler } from "./lambda/lazyHandler.js";
+import { pipelineFailures } from "./lambda/pipelineFailures.js";
 import { rejectionOf } from "./lambda/streamRejects.js";
 
 /**
@@ -27,7 +29,10 @@ import { rejectionOf } from "./lambda/streamRejects.js";
  */
 export { streamAggregatePermissions as permissions } from "./lambda/permissions.js";
 
-/** What the aggregation handler needs. */
+/**
+ * What the aggregation handler needs.
+ * @example const deps: StreamAggregateDeps = { store, rejects: new LogRejectSink("totals") };
+ */
 export interface StreamAggregateDeps {
   readonly store: AggregateStore;
   readonly rejects: RejectSink;
@@ -38,100 +43,80 @@ export interface StreamAggregateDeps {
 }
 
 /**
- * DynamoDB stream → totals table, exactly once in effect under Lambda's at-least-once delivery.
- * Records that can never be aggregated (undecodable, a quantity that is not a number, a missing
- * date) are reported to `rejects` with their keys and skipped; their readable half still counts
- * (a MODIFY from a valid to an invalid order removes the old quantity). A transient failure
- * returns the sequence number of the first record not applied as the batch item failure, so
- * Lambda resumes there (configure `FunctionResponseTypes: ["ReportBatchItemFailures"]`).
+ * DynamoDB stream → totals table, exactly once in effect under Lambda's at-least-once delivery
+ * ({@link aggregateChanges}). Records that can never be aggregated (undecodable, a quantity that
+ * is not a number, a missing date) are reported to `rejects` with their keys and skipped; their
+ * readable half still counts. A transient failure returns the sequence number of the first
+ * record not applied as the batch item failure, so Lambda resumes there (configure
+ * `FunctionResponseTypes: ["ReportBatchItemFailures"]`); a `Configuration` error fails the
+ * invocation once the rejects before it are reported.
  *
  * @example
  * export const handler = createStreamAggregateHandler({ store, rejects: new LogRejectSink("totals") });
  */
 export const createStreamAggregateHandler = (deps: StreamAggregateDeps) => {
-  const spec = deps.spec ?? seedAggregateSpec;
-  const apply = applyAggregates(deps.store);
+  const aggregate = aggregateChanges(deps.store, deps.spec ?? seedAggregateSpec);
   return middy(async (event: DynamoDBStreamEvent): Promise<DynamoDBBatchResponse> => {
-    const raws = await eventRecords(event, deps.rejects);
-    const invalid: { readonly index: number; readonly rejection: RejectedRecord }[] = [];
-    const records: RecordDeltas[] = [];
-    raws.forEach((raw, index) => {
-      const change = decodeChangeRecord(raw, index);
-      if (E.isLeft(change)) {
-        invalid.push({ index, rejection: rejectionOf(change.left, raw) });
-        return;
-      }
-      const deltas = deltasOf(spec, change.right);
-      for (const error of deltas.errors)
-        invalid.push({ index, rejection: rejectionOf(error, raw) });
-      records.push(deltas);
-    });
-    const report = await apply(records)();
-    for (const error of report.rejected) {
-      const index = raws.findIndex((r) => r?.eventID === error.recordId);
-      invalid.push({ index, rejection: rejectionOf(error, raws[index]) });
-    }
+    const records = await eventRecords(event, deps.rejects);
+    const report = await aggregate(records.map(decodeChangeRecord))();
+    const first = firstFailure(report.failed);
     // Records from the resume point on are delivered again: report them then, not twice.
-    const resumeAt = report.stopped?.resumeAt;
-    const cut =
-      resumeAt === undefined
-        ? raws.length
-        : raws.findIndex((r) => r?.dynamodb?.SequenceNumber === resumeAt);
-    const rejected = invalid.filter(({ index }) => index < cut).map(({ rejection }) => rejection);
-    if (rejected.length > 0) await deps.rejects.reject(rejected);
+    const { rejectsNow, response } = streamResponse(
+      records.length,
+      (index) => records[index]?.dynamodb?.SequenceNumber,
+      first?.index,
+      report.rejected,
+    );
+    if (rejectsNow.length > 0)
+      await deps.rejects.reject(rejectsNow.map((r) => rejectionOf(r.error, records[r.index])));
     deps.log?.({
       pipeline: "streamAggregate",
-      records: raws.length,
+      records: records.length,
       transactions: report.transactions,
       duplicates: report.duplicates,
-      rejected: rejected.length,
+      rejected: rejectsNow.length,
     });
-    if (report.stopped === undefined) return { batchItemFailures: [] };
-    if (report.stopped.error._tag === "Configuration") throw toThrowable(report.stopped.error);
+    if (first === undefined) return response;
+    if (first.error._tag === "Configuration") throw toThrowable(first.error);
     deps.log?.({
       pipeline: "streamAggregate",
-      retrying: report.stopped.resumeAt,
-      error: describeError(report.stopped.error),
+      retrying: response.batchItemFailures[0]?.itemIdentifier,
+      error: describeError(first.error),
     });
-    return { batchItemFailures: [{ itemIdentifier: report.stopped.resumeAt }] };
-  });
-};
-
-const fromEnv = (env: Readonly<Record<string, string | undefined>>) => {
-  const config = readEnv(env, {
-    TOTALS_TABLE: requiredString,
-    AGGREGATE_SPEC: optionalJson((value) => {
-      const decoded = AggregateSpecCodec.decode(value);
-      return E.isRight(decoded)
-        ? { ok: true, value: decoded.right }
-        : {
-            ok: false,
-            reason:
-              "is not an aggregate spec ({ groupBy: [{ target, source, transform? }], sum: { source, target } })",
-          };
-    }),
-  });
-  if (!config.ok) return config;
-  const spec = config.value.AGGREGATE_SPEC ?? seedAggregateSpec;
-  const store = new DynamoDbAggregateStore(
-    new DynamoDBClient({}),
-    config.value.TOTALS_TABLE,
-    spec,
-    markerLayoutOf(spec),
-  );
-  const handler = createStreamAggregateHandler({
-    store,
-    spec,
-    rejects: new LogRejectSink("streamAggregate"),
-  });
-  return {
-    ok: true as const,
-    value: (event: DynamoDBStreamEvent, context: Context) => handler(event, context),
-  };
+    return response;
+  }).use(pipelineFailures("streamAggregate"));
 };
 
 /**
  * Lambda entry point. Environment: `TOTALS_TABLE` (required), `AGGREGATE_SPEC` (optional JSON).
  * @example // CDK: new NodejsFunction(this, "Totals", { entry: "node_modules/dynamodb-pipelines/handlers/streamAggregate.ts" })
  */
-export const handler = lazyHandler(() => fromEnv(process.env));
+export const handler = entryPoint("streamAggregate", (env) =>
+  pipe(
+    readEnv(env, {
+      TOTALS_TABLE: requiredString,
+      AGGREGATE_SPEC: optionalJson((value) =>
+        pipe(
+          AggregateSpecCodec.decode(value),
+          E.mapLeft(
+            () =>
+              "is not an aggregate spec ({ groupBy: [{ target, source, transform? }], sum: { source, target } })",
+          ),
+        ),
+      ),
+    }),
+    E.map(({ TOTALS_TABLE, AGGREGATE_SPEC }) => {
+      const spec = AGGREGATE_SPEC ?? seedAggregateSpec;
+      return createStreamAggregateHandler({
+        store: new DynamoDbAggregateStore(
+          new DynamoDBClient({}),
+          TOTALS_TABLE,
+          spec,
+          markerLayoutOf(spec),
+        ),
+        spec,
+        rejects: new LogRejectSink("streamAggregate"),
+      });
+    }),
+  ),
+);

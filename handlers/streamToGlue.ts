@@ -1,16 +1,20 @@
 import { GlueClient } from "@aws-sdk/client-glue";
 import middy from "@middy/core";
-import type { Context, DynamoDBBatchResponse, DynamoDBStreamEvent } from "aws-lambda";
+import type { DynamoDBBatchResponse, DynamoDBStreamEvent } from "aws-lambda";
 import * as E from "fp-ts/lib/Either.js";
+import { pipe } from "fp-ts/lib/function.js";
 import { GlueJobRunner } from "../adapters/aws/GlueJobRunner.js";
 import { LogRejectSink } from "../adapters/aws/LogRejectSink.js";
-import { describeError, type InvalidRecord } from "../domain/errors.js";
+import { describeError } from "../domain/errors.js";
 import { type ChangeRecord, decodeChangeRecord } from "../domain/streamRecord.js";
 import type { JobRunner } from "../ports/jobRunner.js";
 import type { RejectSink } from "../ports/rejectSink.js";
+import { startJobRun } from "../ports/useCases/startJobRun.js";
+import { firstFailure, streamResponse } from "./lambda/batchResponse.js";
+import { entryPoint } from "./lambda/entryPoint.js";
 import { optionalJson, readEnv, requiredString } from "./lambda/env.js";
 import { eventRecords } from "./lambda/eventRecords.js";
-import { lazyHandler } from "./lambda/lazyHandler.js";
+import { pipelineFailures } from "./lambda/pipelineFailures.js";
 import { rejectionOf } from "./lambda/streamRejects.js";
 
 /**
@@ -19,7 +23,10 @@ import { rejectionOf } from "./lambda/streamRejects.js";
  */
 export { streamToGluePermissions as permissions } from "./lambda/permissions.js";
 
-/** What the stream → Glue handler needs. */
+/**
+ * What the stream → Glue handler needs.
+ * @example const deps: StreamToGlueDeps = { jobs: new GlueJobRunner(glue, "copy"), rejects: new LogRejectSink("glue") };
+ */
 export interface StreamToGlueDeps {
   readonly jobs: JobRunner;
   readonly rejects: RejectSink;
@@ -32,53 +39,46 @@ export interface StreamToGlueDeps {
 }
 
 /**
- * DynamoDB stream → at most ONE Glue StartJobRun per invocation, and only when the batch holds a
- * relevant change (the seed started one run per INSERT/MODIFY and swallowed errors; a REMOVE
- * changes the table too). When the start fails, whatever the error (concurrent runs exceeded,
- * throttling, missing job), the batch is not acknowledged: the batch item failure is the
- * SequenceNumber of the first relevant record, so Lambda retries from there until a run starts.
- * Every change is thus followed by a run that started after it. Undecodable records go to
- * `rejects` and are skipped (those from the failed record on only when they are processed again,
- * so a retry does not repeat them). Configure `FunctionResponseTypes: ["ReportBatchItemFailures"]`.
+ * DynamoDB stream → at most ONE Glue StartJobRun per invocation ({@link startJobRun}), and only
+ * when the batch holds a relevant change (the seed started one run per INSERT/MODIFY and
+ * swallowed errors; a REMOVE changes the table too). When the start fails, whatever the error,
+ * the batch item failure is the SequenceNumber of the first relevant record, so Lambda retries
+ * from there until a run starts: every change is thus followed by a run that started after it.
+ * Undecodable records go to `rejects` and are skipped (those from the failed record on only when
+ * they are processed again, so a retry does not repeat them). Configure
+ * `FunctionResponseTypes: ["ReportBatchItemFailures"]`.
  *
  * @example
  * const handler = createStreamToGlueHandler({ jobs: new InMemoryJobRunner(options), rejects });
  * const response = await handler(streamEvent, context); // { batchItemFailures: [] }
  */
 export const createStreamToGlueHandler = (deps: StreamToGlueDeps) => {
-  const isRelevant = deps.isRelevant ?? (() => true);
+  const start = startJobRun(deps.jobs, {
+    ...(deps.isRelevant ? { isRelevant: deps.isRelevant } : {}),
+    ...(deps.jobArguments ? { jobArguments: deps.jobArguments } : {}),
+  });
   return middy(async (event: DynamoDBStreamEvent): Promise<DynamoDBBatchResponse> => {
     const records = await eventRecords(event, deps.rejects);
-    const invalid: { readonly index: number; readonly error: InvalidRecord }[] = [];
-    let firstRelevant: number | undefined;
-    records.forEach((raw, index) => {
-      const change = decodeChangeRecord(raw, index);
-      if (E.isLeft(change)) invalid.push({ index, error: change.left });
-      else if (firstRelevant === undefined && isRelevant(change.right)) firstRelevant = index;
-    });
-
-    let cut = records.length;
-    if (firstRelevant !== undefined) {
-      const run = await deps.jobs.startRun(deps.jobArguments ?? {})();
-      if (E.isLeft(run)) {
-        cut = firstRelevant;
-        deps.log?.({
-          pipeline: "streamToGlue",
-          retrying: records[cut]?.dynamodb?.SequenceNumber,
-          error: describeError(run.left),
-        });
-      } else deps.log?.({ pipeline: "streamToGlue", runId: run.right.runId });
-    }
-
-    const rejected = invalid
-      .filter(({ index }) => index < cut)
-      .map(({ index, error }) => rejectionOf(error, records[index]));
-    if (rejected.length > 0) await deps.rejects.reject(rejected);
-    const resumeAt = records[cut]?.dynamodb?.SequenceNumber;
-    if (cut >= records.length) return { batchItemFailures: [] };
-    // A relevant record decoded, so it has a SequenceNumber; "" would make Lambda retry it all.
-    return { batchItemFailures: [{ itemIdentifier: resumeAt ?? "" }] };
-  });
+    const report = await start(records.map(decodeChangeRecord))();
+    const first = firstFailure(report.failed);
+    const { rejectsNow, response } = streamResponse(
+      records.length,
+      (index) => records[index]?.dynamodb?.SequenceNumber,
+      first?.index,
+      report.rejected,
+    );
+    if (first !== undefined)
+      deps.log?.({
+        pipeline: "streamToGlue",
+        retrying: records[first.index]?.dynamodb?.SequenceNumber,
+        error: describeError(first.error),
+      });
+    else if (report.runId !== undefined)
+      deps.log?.({ pipeline: "streamToGlue", runId: report.runId });
+    if (rejectsNow.length > 0)
+      await deps.rejects.reject(rejectsNow.map((r) => rejectionOf(r.error, records[r.index])));
+    return response;
+  }).use(pipelineFailures("streamToGlue"));
 };
 
 const isStringRecord = (value: unknown): value is Record<string, string> =>
@@ -87,29 +87,6 @@ const isStringRecord = (value: unknown): value is Record<string, string> =>
   !Array.isArray(value) &&
   Object.values(value).every((v) => typeof v === "string");
 
-const fromEnv = (env: Readonly<Record<string, string | undefined>>) => {
-  const config = readEnv(env, {
-    GLUE_JOB_NAME: requiredString,
-    GLUE_JOB_ARGUMENTS: optionalJson((value) =>
-      isStringRecord(value)
-        ? { ok: true, value }
-        : { ok: false, reason: 'must be a JSON object of strings ({"--name": "value"})' },
-    ),
-  });
-  if (!config.ok) return config;
-  const jobs = new GlueJobRunner(new GlueClient({}), config.value.GLUE_JOB_NAME);
-  const handler = createStreamToGlueHandler({
-    jobs,
-    rejects: new LogRejectSink("streamToGlue"),
-    ...(config.value.GLUE_JOB_ARGUMENTS ? { jobArguments: config.value.GLUE_JOB_ARGUMENTS } : {}),
-    log: (line) => process.stdout.write(`${JSON.stringify(line)}\n`),
-  });
-  return {
-    ok: true as const,
-    value: (event: DynamoDBStreamEvent, context: Context) => handler(event, context),
-  };
-};
-
 /**
  * The Lambda entry point: `GLUE_JOB_NAME` names the job, optional `GLUE_JOB_ARGUMENTS` (a JSON
  * object of strings) gives the run's arguments; the Glue client comes from the default AWS
@@ -117,4 +94,23 @@ const fromEnv = (env: Readonly<Record<string, string | undefined>>) => {
  * problem.
  * @example // serverless.yml: handler: dist/handlers/streamToGlue.handler
  */
-export const handler = lazyHandler(() => fromEnv(process.env));
+export const handler = entryPoint("streamToGlue", (env) =>
+  pipe(
+    readEnv(env, {
+      GLUE_JOB_NAME: requiredString,
+      GLUE_JOB_ARGUMENTS: optionalJson<Record<string, string>>((value) =>
+        isStringRecord(value)
+          ? E.right(value)
+          : E.left('must be a JSON object of strings ({"--name": "value"})'),
+      ),
+    }),
+    E.map(({ GLUE_JOB_NAME, GLUE_JOB_ARGUMENTS }) =>
+      createStreamToGlueHandler({
+        jobs: new GlueJobRunner(new GlueClient({}), GLUE_JOB_NAME),
+        rejects: new LogRejectSink("streamToGlue"),
+        ...(GLUE_JOB_ARGUMENTS ? { jobArguments: GLUE_JOB_ARGUMENTS } : {}),
+        log: (line) => process.stdout.write(`${JSON.stringify(line)}\n`),
+      }),
+    ),
+  ),
+);

@@ -2,7 +2,10 @@ import * as E from "fp-ts/lib/Either.js";
 import * as t from "io-ts";
 import { type InvalidRecord, invalidRecord } from "../../domain/errors.js";
 
-/** An S3 ObjectCreated notification, as far as loading the object needs it. */
+/**
+ * An S3 ObjectCreated notification, as far as loading the object needs it.
+ * @example const created: CreatedObject = { bucket: "uploads", encodedKey: "m%C3%A1s+datos.csv" };
+ */
 export interface CreatedObject {
   readonly bucket: string;
   /** The key as the notification carries it: URL-encoded, `+` for a space. */

@@ -5,7 +5,10 @@ import type { RecordDeltas } from "../../domain/aggregateDeltas.js";
 import { type InvalidRecord, type PipelineError, transient } from "../../domain/errors.js";
 import type { AggregateStore } from "../aggregateStore.js";
 
-/** What {@link applyAggregates} did with a batch. */
+/**
+ * What {@link applyAggregates} did with a batch.
+ * @example const report: AggregationReport = { transactions: 2, duplicates: 0, rejected: [] };
+ */
 export interface AggregationReport {
   /** Transactions committed. */
   readonly transactions: number;

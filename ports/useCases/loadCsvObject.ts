@@ -18,7 +18,10 @@ import type { ObjectLocation, ObjectStore } from "../objectStore.js";
 import type { RejectedRecord, RejectSink } from "../rejectSink.js";
 import { readCsvRowBatches } from "./readCsvRows.js";
 
-/** What loading one CSV object into a queue needs. */
+/**
+ * What loading one CSV object into a queue needs.
+ * @example const deps: CsvLoaderDeps = { objects, queue, rejects, rowsPerMessage: 25 };
+ */
 export interface CsvLoaderDeps {
   readonly objects: ObjectStore;
   readonly queue: MessageQueue;
@@ -31,7 +34,10 @@ export interface CsvLoaderDeps {
   readonly maxMessageBytes?: number;
 }
 
-/** What one object gave. */
+/**
+ * What one object gave.
+ * @example const stats: CsvLoadStats = { rows: 1000, messages: 40, rejected: 0 };
+ */
 export interface CsvLoadStats {
   /** Rows sent (header excluded). */
   readonly rows: number;

@@ -1,6 +1,9 @@
 import Papa from "papaparse";
 
-/** One physical row of a CSV object, with the line it starts on (1-based). */
+/**
+ * One physical row of a CSV object, with the line it starts on (1-based).
+ * @example const line: CsvLine = { kind: "row", line: 2, cells: ["1", "apple"] };
+ */
 export type CsvLine =
   /** A row, its cells unquoted. */
   | { readonly kind: "row"; readonly line: number; readonly cells: ReadonlyArray<string> }
@@ -9,7 +12,10 @@ export type CsvLine =
   /** Reading stopped here (a runaway row): the rest of the object is not read. */
   | { readonly kind: "fatal"; readonly line: number; readonly reason: string };
 
-/** Options of {@link readCsvRows}. */
+/**
+ * Options of {@link readCsvRows}.
+ * @example const options: CsvReadOptions = { maxRowChars: 400_000 };
+ */
 export interface CsvReadOptions {
   /** Longest row accepted, in characters (default 1 MiB, well above a 400 KB item). */
   readonly maxRowChars?: number;

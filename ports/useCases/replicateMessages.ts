@@ -1,0 +1,89 @@
+import * as E from "fp-ts/lib/Either.js";
+import type { TaskEither } from "fp-ts/lib/TaskEither.js";
+import type { Deadline } from "../../domain/deadline.js";
+import type { PipelineError } from "../../domain/errors.js";
+import { decodeMessageBody } from "../../domain/messageBody.js";
+import { lastPerKey, type WriteCommand } from "../../domain/writeCommand.js";
+import type { TableWriter } from "../tableWriter.js";
+import type { BatchReport, DecodedBatch, IndexedFailure, IndexedReject } from "./batchReport.js";
+
+/**
+ * A queue message as the replica reads it: its id (names it in rejects) and its body (see
+ * domain/messageBody.ts).
+ * @example const message: QueueMessage = { messageId: "m-1", body: '{"v":1,"commands":[]}' };
+ */
+export interface QueueMessage {
+  readonly messageId: string;
+  readonly body: string;
+}
+
+/**
+ * What {@link replicateMessages} did: failed messages are delivered again; `unreadable` lists the
+ * messages rejected before any write (unreadable or undecodable): done, and on FIFO queues they
+ * never block their group (they may not even have one).
+ * @example const report: ReplicationReport = { failed: [], rejected: [], unreadable: [] };
+ */
+export interface ReplicationReport extends BatchReport {
+  readonly unreadable: ReadonlyArray<number>;
+}
+
+/**
+ * Applies a batch of queue messages to the replica table. Decodes every message with the table's
+ * key schema, reduces all commands of the batch to the last one per key (`lastPerKey`: highest
+ * `seq` when commands carry one, else delivery order), writes them with ONE
+ * {@link TableWriter.write}, and maps failed commands back to their messages: a message fails when
+ * one of its commands failed transiently (or the whole write did); a message whose only commands
+ * were superseded by a newer command of the same key is done. Undecodable messages and commands
+ * the table refuses as invalid are rejected (rejects in that order; a refused command's `source`
+ * and `key` as `detail`). The left is a failure of the whole batch: the key schema could not be
+ * read, or the table is misconfigured.
+ *
+ * @example
+ * const report = await replicateMessages(table)([E.right({ messageId: "m-1", body })], deadline)();
+ */
+export const replicateMessages =
+  (table: TableWriter) =>
+  (
+    messages: DecodedBatch<QueueMessage>,
+    deadline: Deadline,
+  ): TaskEither<PipelineError, ReplicationReport> =>
+  async () => {
+    if (messages.length === 0) return E.right({ failed: [], rejected: [], unreadable: [] });
+    const schema = await table.keySchema()();
+    if (E.isLeft(schema)) return schema;
+    const rejected: IndexedReject[] = [];
+    const unreadable: number[] = [];
+    const owner = new Map<WriteCommand, number>();
+    const commands: WriteCommand[] = [];
+    messages.forEach((message, index) => {
+      const decoded = E.chain((m: QueueMessage) =>
+        decodeMessageBody(m.messageId, m.body, schema.right),
+      )(message);
+      if (E.isLeft(decoded)) {
+        rejected.push({ index, error: decoded.left });
+        unreadable.push(index);
+        return;
+      }
+      for (const command of decoded.right) {
+        owner.set(command, index);
+        commands.push(command);
+      }
+    });
+    const winners = lastPerKey(commands);
+    if (winners.length === 0) return E.right({ failed: [], rejected, unreadable });
+    const report = await table.write(winners, deadline)();
+    if (E.isLeft(report)) {
+      if (report.left._tag === "Configuration") return report;
+      const error = report.left;
+      const failed = winners.map((command) => ({ index: owner.get(command) ?? -1, error }));
+      return E.right({ failed, rejected, unreadable });
+    }
+    const failed: IndexedFailure[] = [];
+    for (const { command, error } of report.right.failed) {
+      const index = owner.get(command) ?? -1;
+      if (error._tag === "InvalidRecord")
+        rejected.push({ index, error, detail: { source: command.source, key: command.key } });
+      else failed.push({ index, error });
+    }
+    return E.right({ failed, rejected, unreadable });
+  };
