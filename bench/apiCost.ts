@@ -22,7 +22,7 @@ import { InMemoryObjectStore } from "../adapters/memory/InMemoryObjectStore.js";
 import { InMemoryRejectSink } from "../adapters/memory/InMemoryRejectSink.js";
 import { InMemoryTableWriter } from "../adapters/memory/InMemoryTableWriter.js";
 import { noWaitRetryEnv } from "../adapters/shared/retry.js";
-import { offlineReplication } from "../handlers/assemblies/assembleReplication.js";
+import { offlineReplication } from "../handlers/assemblies/offlineReplication.js";
 import { createCsvToQueueHandler, DEFAULT_ROWS_PER_MESSAGE } from "../handlers/csvToQueue.js";
 import { createQueueToTableHandler } from "../handlers/queueToTable.js";
 import { aggregationCost } from "./aggregationCost.js";
