@@ -1,24 +1,15 @@
-import type { S3Event } from "aws-lambda";
+import type { S3Event, SQSRecord } from "aws-lambda";
 import { localContext } from "../../adapters/localAws/eventSources/localContext.js";
 import { SqsEventSourceRunner } from "../../adapters/localAws/eventSources/SqsEventSourceRunner.js";
-import {
-  type VirtualClock,
-  virtualClock,
-} from "../../adapters/localAws/eventSources/virtualClock.js";
+import type { VirtualClock } from "../../adapters/localAws/eventSources/virtualClock.js";
 import type { FaultPlan } from "../../adapters/localAws/faults/faultPlan.js";
 import { perInvocation } from "../../adapters/localAws/faults/perInvocation.js";
 import { withFaults } from "../../adapters/localAws/faults/withFaults.js";
-import { InMemoryDynamoDb } from "../../adapters/localAws/services/InMemoryDynamoDb.js";
-import { InMemorySqs } from "../../adapters/localAws/services/InMemorySqs.js";
 import { objectCreatedEvent } from "../../adapters/localAws/services/s3Notification.js";
-import { InMemoryMessageQueue } from "../../adapters/memory/InMemoryMessageQueue.js";
-import { InMemoryObjectStore } from "../../adapters/memory/InMemoryObjectStore.js";
 import { InMemoryRejectSink } from "../../adapters/memory/InMemoryRejectSink.js";
-import { InMemoryTableWriter } from "../../adapters/memory/InMemoryTableWriter.js";
-import { noWaitRetryEnv } from "../../adapters/shared/retry.js";
 import type { CsvSchema } from "../../domain/csvSchema.js";
-import { createCsvToQueueHandler } from "../../handlers/csvToQueue.js";
-import { createQueueToTableHandler } from "../../handlers/queueToTable.js";
+import { assembleCsvLoad } from "../../handlers/assemblies/assembleCsvLoad.js";
+import { csvLoadServices } from "../../handlers/assemblies/offlineCsvLoad.js";
 import {
   dynamoServiceFaults,
   sqsServiceFaults,
@@ -60,51 +51,50 @@ export interface PendingEvent {
  * The CSV pipeline in memory with port-level faults: bucket `uploads` (small body chunks) →
  * ObjectCreated → csvToQueue → SQS `rows` (FIFO or standard) → queueToTable → table `items`. S3
  * invokes csvToQueue asynchronously: a failed invocation is retried later (Lambda's async retries,
- * then the on-failure destination, redriven), and a notification may arrive twice.
+ * then the on-failure destination, redriven), and a notification may arrive twice. Wired by
+ * assembleCsvLoad; it is the asynchronous and queue sides the shared model-based commands drive.
  * @example
  * const real = csvLoadRig({ fifo: true, rowsPerMessage: 1, seed: 1, plans: () => ({ objects: FaultPlan.none(), queue: FaultPlan.none(), table: FaultPlan.none() }) });
  */
 export const csvLoadRig = (options: CsvLoadRigOptions) => {
-  const clock = virtualClock();
-  const plans = options.plans(clock);
-  const objects = new InMemoryObjectStore(24);
-  objects.createBucket("uploads");
-  const sqs = new InMemorySqs(clock.now, options.fifo ? undefined : seededRandom(options.seed));
-  const queueName = options.fifo ? "rows.fifo" : "rows";
-  const dlqName = options.fifo ? "rows-dlq.fifo" : "rows-dlq";
-  sqs.createQueue(dlqName, { visibilityTimeoutSeconds: 30 });
-  sqs.createQueue(queueName, {
-    visibilityTimeoutSeconds: 30,
-    redrive: { deadLetterQueue: dlqName, maxReceiveCount: 1000 },
+  const {
+    queue: memoryQueue,
+    table: memoryTable,
+    ...services
+  } = csvLoadServices({
+    tableKey: csvFaultSchema.key,
+    fifo: options.fifo,
+    maxReceiveCount: 1000,
+    chunkBytes: 24,
+    ...(options.fifo ? {} : { random: seededRandom(options.seed) }),
   });
-  const db = new InMemoryDynamoDb(clock.now);
-  db.createTable("items", csvFaultSchema.key);
+  const { clock, objects, sqs, queueName, db } = services;
+  const plans = options.plans(clock);
   const serviceRandom = seededRandom(options.seed + 7);
   db.fault = dynamoServiceFaults(serviceRandom, options.serviceFaultRate ?? 0, ["items"]);
   sqs.fault = sqsServiceFaults(serviceRandom, options.serviceFaultRate ?? 0);
   const csvRejects = new InMemoryRejectSink();
   const tableRejects = new InMemoryRejectSink();
   const unexpected = unexpectedErrors();
-  const queue = new TrackingMessageQueue(new InMemoryMessageQueue(sqs, queueName, noWaitRetryEnv));
-  const table = new TrackingTableWriter(new InMemoryTableWriter(db, "items", noWaitRetryEnv));
-  const csvHandler = unexpected.wrap(
-    perInvocation(
-      [plans.objects, plans.queue],
-      createCsvToQueueHandler({
-        objects: withFaults(objects, plans.objects),
-        queue: withFaults(queue, plans.queue),
-        rejects: csvRejects,
-        schema: csvFaultSchema,
-        rowsPerMessage: options.rowsPerMessage,
-      }),
-    ),
+  const queue = new TrackingMessageQueue(memoryQueue);
+  const table = new TrackingTableWriter(memoryTable);
+  const { csvToQueue, queueToTable } = assembleCsvLoad(
+    {
+      objects: withFaults(objects, plans.objects),
+      queue: withFaults(queue, plans.queue),
+      table: withFaults(table, plans.table),
+      rejects: csvRejects,
+      tableRejects,
+    },
+    { schema: csvFaultSchema, rowsPerMessage: options.rowsPerMessage },
   );
-  const tableHandler = unexpected.wrap(
-    perInvocation(
-      [plans.table],
-      createQueueToTableHandler({ table: withFaults(table, plans.table), rejects: tableRejects }),
-    ),
-  );
+  const csvHandler = unexpected.wrap(perInvocation([plans.objects, plans.queue], csvToQueue));
+  const tableHandler = unexpected.wrap(perInvocation([plans.table], queueToTable));
+  const delivered: SQSRecord[] = [];
+  const recordingTableHandler: typeof tableHandler = (event, context) => {
+    delivered.push(...event.Records);
+    return tableHandler(event, context);
+  };
   const events: PendingEvent[] = [];
   /** One asynchronous invocation for a notification; false when it failed (to be retried). */
   const invoke = async (pending: PendingEvent): Promise<boolean> => {
@@ -117,14 +107,17 @@ export const csvLoadRig = (options: CsvLoadRigOptions) => {
       return false;
     }
   };
+  /** Up to `rounds` receives of the queue side, `batchSize` messages each. */
+  const pumpQueue = (rounds: number, batchSize = 10) =>
+    new SqsEventSourceRunner(sqs, queueName, recordingTableHandler, {
+      clock: clock.now,
+      advanceClock: clock.advance,
+      batchSize,
+      maxRounds: rounds,
+    }).run();
   return {
-    clock,
+    ...services,
     plans,
-    objects,
-    sqs,
-    queueName,
-    dlqName,
-    db,
     csvRejects,
     tableRejects,
     unexpected: unexpected.errors,
@@ -132,6 +125,8 @@ export const csvLoadRig = (options: CsvLoadRigOptions) => {
     table,
     events,
     invoke,
+    delivered,
+    pumpQueue,
     /** Stores an object; S3 then notifies (the event waits for {@link invoke}). */
     upload: (key: string, body: string) => {
       const stored = objects.put("uploads", key, body);
@@ -148,14 +143,21 @@ export const csvLoadRig = (options: CsvLoadRigOptions) => {
       events.push(again);
       return again;
     },
-    /** Up to `rounds` receives of the queue side, `batchSize` messages each. */
-    pumpQueue: (rounds: number, batchSize = 10) =>
-      new SqsEventSourceRunner(sqs, queueName, tableHandler, {
-        clock: clock.now,
-        advanceClock: clock.advance,
-        batchSize,
-        maxRounds: rounds,
-      }).run(),
+    /** SQS delivers these messages again (standard queues: at-least-once). */
+    redeliverMessages: (records: ReadonlyArray<SQSRecord>) =>
+      recordingTableHandler(
+        { Records: [...records] },
+        localContext("queueToTable", 30_000, clock.now),
+      ).catch(() => undefined),
+    /** Every notification until done, and the queue until empty (faults run out). */
+    drain: async () => {
+      for (let round = 0; round < 100; round++) {
+        for (const event of events) if (!event.done) await invoke(event);
+        const stats = await pumpQueue(1000);
+        if (stats.drained && events.every((e) => e.done)) return;
+      }
+      throw new Error("the pipeline did not drain");
+    },
   };
 };
 
