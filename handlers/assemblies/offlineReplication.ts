@@ -23,6 +23,8 @@ export interface ReplicationServicesOptions {
   readonly keySchema?: KeySchema;
   /** FIFO queue (per-key order) or standard queue with the sequence guard (default FIFO). */
   readonly fifo?: boolean;
+  /** Creates the sequence guard's version table `versions` (default: on a standard queue). */
+  readonly versionTable?: boolean;
   /** Receives before a message goes to the DLQ (default 5; `"never"`: no redrive policy). */
   readonly maxReceiveCount?: number | "never";
   /** The standard queue's receive order (default: random). */
@@ -45,7 +47,7 @@ export const replicationServices = (options: ReplicationServicesOptions = {}) =>
   const db = new InMemoryDynamoDb(clock.now);
   db.createTable("source", schema, { stream: true });
   db.createTable("replica", schema);
-  if (!fifo) db.createTable("versions", versionTableSchema);
+  if (options.versionTable ?? !fifo) db.createTable("versions", versionTableSchema);
   const sqs = new InMemorySqs(clock.now, options.random);
   const queueName = fifo ? "replica.fifo" : "replica";
   const dlqName = fifo ? "replica-dlq.fifo" : "replica-dlq";
