@@ -1,6 +1,5 @@
-import type { S3Event, SQSRecord } from "aws-lambda";
+import type { S3Event } from "aws-lambda";
 import { localContext } from "../../adapters/localAws/eventSources/localContext.js";
-import { SqsEventSourceRunner } from "../../adapters/localAws/eventSources/SqsEventSourceRunner.js";
 import type { VirtualClock } from "../../adapters/localAws/eventSources/virtualClock.js";
 import type { FaultPlan } from "../../adapters/localAws/faults/faultPlan.js";
 import { perInvocation } from "../../adapters/localAws/faults/perInvocation.js";
@@ -17,6 +16,7 @@ import {
   TrackingTableWriter,
   unexpectedErrors,
 } from "../support/faults.js";
+import { queueSide } from "../support/queueSide.js";
 import { seededRandom } from "../support/sqs.js";
 
 /** The schema of the CSV fault tests: `id` (key), `qty` (number), `note` (string, empty → omitted). */
@@ -90,11 +90,6 @@ export const csvLoadRig = (options: CsvLoadRigOptions) => {
   );
   const csvHandler = unexpected.wrap(perInvocation([plans.objects, plans.queue], csvToQueue));
   const tableHandler = unexpected.wrap(perInvocation([plans.table], queueToTable));
-  const delivered: SQSRecord[] = [];
-  const recordingTableHandler: typeof tableHandler = (event, context) => {
-    delivered.push(...event.Records);
-    return tableHandler(event, context);
-  };
   const events: PendingEvent[] = [];
   /** One asynchronous invocation for a notification; false when it failed (to be retried). */
   const invoke = async (pending: PendingEvent): Promise<boolean> => {
@@ -107,14 +102,7 @@ export const csvLoadRig = (options: CsvLoadRigOptions) => {
       return false;
     }
   };
-  /** Up to `rounds` receives of the queue side, `batchSize` messages each. */
-  const pumpQueue = (rounds: number, batchSize = 10) =>
-    new SqsEventSourceRunner(sqs, queueName, recordingTableHandler, {
-      clock: clock.now,
-      advanceClock: clock.advance,
-      batchSize,
-      maxRounds: rounds,
-    }).run();
+  const messages = queueSide(sqs, queueName, tableHandler, clock, "queueToTable");
   return {
     ...services,
     plans,
@@ -125,8 +113,7 @@ export const csvLoadRig = (options: CsvLoadRigOptions) => {
     table,
     events,
     invoke,
-    delivered,
-    pumpQueue,
+    ...messages,
     /** Stores an object; S3 then notifies (the event waits for {@link invoke}). */
     upload: (key: string, body: string) => {
       const stored = objects.put("uploads", key, body);
@@ -143,21 +130,14 @@ export const csvLoadRig = (options: CsvLoadRigOptions) => {
       events.push(again);
       return again;
     },
-    /** SQS delivers these messages again (standard queues: at-least-once). */
-    redeliverMessages: (records: ReadonlyArray<SQSRecord>) =>
-      recordingTableHandler(
-        { Records: [...records] },
-        localContext("queueToTable", 30_000, clock.now),
-      ).catch(() => undefined),
     /** Every notification until done, and the queue until empty (faults run out). */
-    drain: async () => {
-      for (let round = 0; round < 100; round++) {
-        for (const event of events) if (!event.done) await invoke(event);
-        const stats = await pumpQueue(1000);
-        if (stats.drained && events.every((e) => e.done)) return;
-      }
-      throw new Error("the pipeline did not drain");
-    },
+    drain: () =>
+      messages.drainAfter(
+        async () => {
+          for (const event of events) if (!event.done) await invoke(event);
+        },
+        () => events.every((e) => e.done),
+      ),
   };
 };
 

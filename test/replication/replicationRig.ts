@@ -1,6 +1,5 @@
-import type { DynamoDBRecord, SQSRecord } from "aws-lambda";
+import type { DynamoDBRecord } from "aws-lambda";
 import { localContext } from "../../adapters/localAws/eventSources/localContext.js";
-import { SqsEventSourceRunner } from "../../adapters/localAws/eventSources/SqsEventSourceRunner.js";
 import type { VirtualClock } from "../../adapters/localAws/eventSources/virtualClock.js";
 import type { FaultPlan } from "../../adapters/localAws/faults/faultPlan.js";
 import { perInvocation } from "../../adapters/localAws/faults/perInvocation.js";
@@ -22,6 +21,7 @@ import {
   TrackingTableWriter,
   unexpectedErrors,
 } from "../support/faults.js";
+import { queueSide } from "../support/queueSide.js";
 import { seededRandom } from "../support/sqs.js";
 import { streamSide } from "../support/streamSide.js";
 
@@ -86,12 +86,7 @@ export const replicationRig = (options: ReplicationRigOptions) => {
       deliveries.set(record.eventID ?? "", (deliveries.get(record.eventID ?? "") ?? 0) + 1);
     return streamHandler(event, context);
   };
-  const delivered: SQSRecord[] = [];
   const queueHandler = unexpected.wrap(perInvocation([plans.table], queueToTable));
-  const recordingQueueHandler: typeof queueHandler = (event, context) => {
-    delivered.push(...event.Records);
-    return queueHandler(event, context);
-  };
   const stream = streamSide<DynamoDBRecord>([db.stream("source")], countingStreamHandler, {
     batchSize: options.streamBatchSize,
     sequenceOf: (record) => record.dynamodb?.SequenceNumber ?? "",
@@ -100,14 +95,7 @@ export const replicationRig = (options: ReplicationRigOptions) => {
     maxAttempts: 200,
     retryRedelivered: true,
   });
-  /** Up to `rounds` receives of the queue side, `batchSize` messages each. */
-  const pumpQueue = (rounds: number, batchSize = 10) =>
-    new SqsEventSourceRunner(sqs, queueName, recordingQueueHandler, {
-      clock: clock.now,
-      advanceClock: clock.advance,
-      batchSize,
-      maxRounds: rounds,
-    }).run();
+  const messages = queueSide(sqs, queueName, queueHandler, clock, "queueToTable");
   return {
     ...services,
     ...stream,
@@ -117,27 +105,17 @@ export const replicationRig = (options: ReplicationRigOptions) => {
     queue,
     table,
     deliveries,
-    delivered,
+    ...messages,
     /** Up to `steps` invocations of the stream side. */
     pumpStream: async (steps = Number.POSITIVE_INFINITY) => {
       for (let i = 0; i < steps; i++) if (!(await stream.stepStream(0))) return;
     },
-    pumpQueue,
-    /** SQS delivers these messages again (standard queues: at-least-once). */
-    redeliverMessages: (records: ReadonlyArray<SQSRecord>) =>
-      recordingQueueHandler(
-        { Records: [...records] },
-        localContext("queueToTable", 30_000, clock.now),
-      ).catch(() => undefined),
     /** Stream and queue until both are empty (the schedules are finite: faults run out). */
-    drain: async () => {
-      for (let round = 0; round < 100; round++) {
-        await stream.drainStreams();
-        const stats = await pumpQueue(1000);
-        if (stats.drained && stream.streamRecords(0).length === stream.checkpointed(0)) return;
-      }
-      throw new Error("the pipeline did not drain");
-    },
+    drain: () =>
+      messages.drainAfter(
+        () => stream.drainStreams(),
+        () => stream.streamRecords(0).length === stream.checkpointed(0),
+      ),
   };
 };
 

@@ -1,4 +1,4 @@
-import type fc from "fast-check";
+import fc from "fast-check";
 import type { AsyncSide } from "./pipelineUnderTest.js";
 
 /**
@@ -7,6 +7,10 @@ import type { AsyncSide } from "./pipelineUnderTest.js";
  * @example fc.nat(10).map((pick) => new InvokeAsync(pick, false))
  */
 export class InvokeAsync implements fc.AsyncCommand<object, AsyncSide> {
+  /** Any of the first 11 pending (or, `duplicate`, done) events. */
+  static arbitrary = (duplicate: boolean): fc.Arbitrary<InvokeAsync> =>
+    fc.nat(10).map((pick) => new InvokeAsync(pick, duplicate));
+
   constructor(
     readonly pick: number,
     readonly duplicate: boolean,

@@ -1,4 +1,4 @@
-import type fc from "fast-check";
+import fc from "fast-check";
 import type { QueueSide } from "./pipelineUnderTest.js";
 
 /**
@@ -6,6 +6,12 @@ import type { QueueSide } from "./pipelineUnderTest.js";
  * @example fc.tuple(fc.integer({ min: 1, max: 4 }), fc.integer({ min: 1, max: 10 })).map(([r, b]) => new PumpQueue(r, b))
  */
 export class PumpQueue implements fc.AsyncCommand<object, QueueSide> {
+  /** 1 to 4 rounds of 1 to 10 messages. */
+  static arbitrary = (): fc.Arbitrary<PumpQueue> =>
+    fc
+      .tuple(fc.integer({ min: 1, max: 4 }), fc.integer({ min: 1, max: 10 }))
+      .map(([rounds, batchSize]) => new PumpQueue(rounds, batchSize));
+
   constructor(
     readonly rounds: number,
     readonly batchSize: number,

@@ -1,4 +1,4 @@
-import type fc from "fast-check";
+import fc from "fast-check";
 import type { QueueSide } from "./pipelineUnderTest.js";
 
 /**
@@ -6,6 +6,12 @@ import type { QueueSide } from "./pipelineUnderTest.js";
  * @example fc.array(fc.nat(200), { minLength: 1, maxLength: 6 }).map((picks) => new RedeliverMessages(picks))
  */
 export class RedeliverMessages implements fc.AsyncCommand<object, QueueSide> {
+  /** 1 to 6 of the messages delivered so far. */
+  static arbitrary = (): fc.Arbitrary<RedeliverMessages> =>
+    fc
+      .array(fc.nat(200), { minLength: 1, maxLength: 6 })
+      .map((picks) => new RedeliverMessages(picks));
+
   constructor(readonly picks: ReadonlyArray<number>) {}
   check = () => true;
   async run(_: object, real: QueueSide) {

@@ -1,4 +1,4 @@
-import type fc from "fast-check";
+import fc from "fast-check";
 import type { Redeliveries, StreamSide } from "./pipelineUnderTest.js";
 
 /**
@@ -8,6 +8,24 @@ import type { Redeliveries, StreamSide } from "./pipelineUnderTest.js";
  * @example fc.tuple(fc.nat(40), fc.integer({ min: 1, max: 8 })).map(([f, l]) => new RedeliverStream(0, f, l))
  */
 export class RedeliverStream implements fc.AsyncCommand<Redeliveries, StreamSide> {
+  /** Windows of any of `shards` shards starting before `maxFrom`, up to `maxLength` long. */
+  static arbitrary = (options: {
+    readonly maxFrom: number;
+    readonly maxLength: number;
+    readonly shards?: number;
+    readonly beforeCheckpoint?: boolean;
+  }): fc.Arbitrary<RedeliverStream> =>
+    fc
+      .tuple(
+        fc.nat((options.shards ?? 1) - 1),
+        fc.nat(options.maxFrom),
+        fc.integer({ min: 1, max: options.maxLength }),
+      )
+      .map(
+        ([shard, from, length]) =>
+          new RedeliverStream(shard, from, length, options.beforeCheckpoint),
+      );
+
   constructor(
     readonly shard: number,
     readonly from: number,

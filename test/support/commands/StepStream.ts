@@ -1,4 +1,4 @@
-import type fc from "fast-check";
+import fc from "fast-check";
 import type { StreamSide } from "./pipelineUnderTest.js";
 
 /**
@@ -6,6 +6,12 @@ import type { StreamSide } from "./pipelineUnderTest.js";
  * @example fc.integer({ min: 1, max: 4 }).map((n) => new StepStream(0, n))
  */
 export class StepStream implements fc.AsyncCommand<object, StreamSide> {
+  /** Up to `maxSteps` steps of any of `shards` shards. */
+  static arbitrary = (maxSteps: number, shards = 1): fc.Arbitrary<StepStream> =>
+    fc
+      .tuple(fc.nat(shards - 1), fc.integer({ min: 1, max: maxSteps }))
+      .map(([shard, steps]) => new StepStream(shard, steps));
+
   constructor(
     readonly shard: number,
     readonly steps: number,
