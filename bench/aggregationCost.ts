@@ -8,14 +8,13 @@
 
 import { localContext } from "../adapters/localAws/eventSources/localContext.js";
 import { StreamEventSourceRunner } from "../adapters/localAws/eventSources/StreamEventSourceRunner.js";
-import { InMemoryDynamoDb } from "../adapters/localAws/services/InMemoryDynamoDb.js";
-import { InMemoryAggregateStore } from "../adapters/memory/InMemoryAggregateStore.js";
+import { virtualClock } from "../adapters/localAws/eventSources/virtualClock.js";
 import { InMemoryRejectSink } from "../adapters/memory/InMemoryRejectSink.js";
 import { deltasOf } from "../domain/aggregateDeltas.js";
-import { markerLayoutOf } from "../domain/aggregateMarkers.js";
 import { seedAggregateSpec } from "../domain/aggregateSpec.js";
 import { decodeChangeRecord } from "../domain/streamRecord.js";
-import { createStreamAggregateHandler } from "../handlers/streamAggregate.js";
+import { assembleAggregation } from "../handlers/assemblies/assembleAggregation.js";
+import { aggregationServices } from "../handlers/assemblies/offlineAggregation.js";
 import { prng, zipf } from "./workload.js";
 
 /** Requests and write units one approach spent on the whole workload. */
@@ -27,9 +26,9 @@ export interface CostCount {
 const workload = (mix: "inserts" | "mixed", records: number) => {
   const random = prng(42);
   const item = zipf(50, random);
-  const db = new InMemoryDynamoDb(() => 1_700_000_000_000);
-  db.createTable("orders", { partitionKey: "order_id" }, { stream: true });
-  db.createTable("totals", { partitionKey: "order_date", sortKey: "item_number" });
+  // Marker timestamps of 0, as the figures in bench/RESULTS.md were measured with.
+  const services = aggregationServices({ clock: virtualClock(0) });
+  const { db } = services;
   let next = 0;
   while (db.stream("orders").all().length < records) {
     const roll = random();
@@ -44,7 +43,7 @@ const workload = (mix: "inserts" | "mixed", records: number) => {
         quantity: { N: String(1 + Math.floor(random() * 20)) },
       });
   }
-  return db;
+  return services;
 };
 
 const exactlyOnce = async (
@@ -52,15 +51,11 @@ const exactlyOnce = async (
   records: number,
   batchSize: number,
 ): Promise<CostCount> => {
-  const db = workload(mix, records);
-  const store = new InMemoryAggregateStore(
-    db,
-    "totals",
-    seedAggregateSpec,
-    markerLayoutOf(seedAggregateSpec),
-    () => 0,
-  );
-  const handler = createStreamAggregateHandler({ store, rejects: new InMemoryRejectSink() });
+  const { db, store } = workload(mix, records);
+  const { streamAggregate: handler } = assembleAggregation({
+    store,
+    rejects: new InMemoryRejectSink(),
+  });
   const before = {
     units: db.usage.writeUnits,
     tx: db.usage.requests.get("TransactWriteItems") ?? 0,
@@ -78,7 +73,7 @@ const exactlyOnce = async (
 
 /** The seed's handler: one UpdateItem ADD per image that has a quantity (twice for a MODIFY). */
 const perRecordAdd = (mix: "inserts" | "mixed", records: number): CostCount => {
-  const db = workload(mix, records);
+  const { db } = workload(mix, records);
   const before = { units: db.usage.writeUnits, calls: db.usage.requests.get("UpdateItem") ?? 0 };
   db.stream("orders")
     .all()

@@ -22,9 +22,9 @@ import { InMemoryObjectStore } from "../adapters/memory/InMemoryObjectStore.js";
 import { InMemoryRejectSink } from "../adapters/memory/InMemoryRejectSink.js";
 import { InMemoryTableWriter } from "../adapters/memory/InMemoryTableWriter.js";
 import { noWaitRetryEnv } from "../adapters/shared/retry.js";
-import { offlineReplication } from "../handlers/assemblies/assembleReplication.js";
-import { createCsvToQueueHandler, DEFAULT_ROWS_PER_MESSAGE } from "../handlers/csvToQueue.js";
-import { createQueueToTableHandler } from "../handlers/queueToTable.js";
+import { assembleCsvLoad } from "../handlers/assemblies/assembleCsvLoad.js";
+import { offlineReplication } from "../handlers/assemblies/offlineReplication.js";
+import { DEFAULT_ROWS_PER_MESSAGE } from "../handlers/csvToQueue.js";
 import { aggregationCost } from "./aggregationCost.js";
 import { benchCsvSchema, CSV_HEADER, csvRow } from "./csv/generate.js";
 import type { FigureLine, FigureResult } from "./harness.js";
@@ -55,26 +55,24 @@ const csvCost = async (rowsPerMessage: number, rows: number) => {
   const db = new InMemoryDynamoDb(clock.now);
   db.createTable("items", benchCsvSchema.key);
   const rejects = new InMemoryRejectSink();
-  const load = createCsvToQueueHandler({
-    objects,
-    queue: new InMemoryMessageQueue(sqs, "rows", noWaitRetryEnv),
-    rejects,
-    schema: benchCsvSchema,
-    rowsPerMessage,
-  });
+  const { csvToQueue: load, queueToTable } = assembleCsvLoad(
+    {
+      objects,
+      queue: new InMemoryMessageQueue(sqs, "rows", noWaitRetryEnv),
+      table: new InMemoryTableWriter(db, "items", noWaitRetryEnv),
+      rejects,
+    },
+    { schema: benchCsvSchema, rowsPerMessage },
+  );
   let text = CSV_HEADER;
   for (let i = 1; i <= rows; i++) text += csvRow(i);
   const stored = objects.put("uploads", "products.csv", text);
   await load(objectCreatedEvent("uploads", "products.csv", stored), localContext("csv", 900_000));
-  const consumer = new SqsEventSourceRunner(
-    sqs,
-    "rows",
-    createQueueToTableHandler({
-      table: new InMemoryTableWriter(db, "items", noWaitRetryEnv),
-      rejects,
-    }),
-    { clock: clock.now, advanceClock: clock.advance, maxRounds: 100_000 },
-  );
+  const consumer = new SqsEventSourceRunner(sqs, "rows", queueToTable, {
+    clock: clock.now,
+    advanceClock: clock.advance,
+    maxRounds: 100_000,
+  });
   const run = await consumer.run();
   const written = db.scan("items").length;
   if (written !== rows || rejects.records.length > 0)

@@ -17,7 +17,7 @@ import { createKeyedTable, scanTable } from "../bin/emulatorResources.js";
 import { isMarker, markerLayoutOf } from "../domain/aggregateMarkers.js";
 import { seedAggregateSpec } from "../domain/aggregateSpec.js";
 import type { AttributeMap } from "../domain/attributeValue.js";
-import { createStreamAggregateHandler } from "../handlers/streamAggregate.js";
+import { assembleAggregation } from "../handlers/assemblies/assembleAggregation.js";
 import { createPerRecordAddHandler } from "./baseline/perRecordAddHandler.js";
 import { javaMissing, startDynamoDbLocal } from "./dynamoDbLocal.js";
 import { envInt, type FigureResult, median, printFigure, timeSeconds } from "./harness.js";
@@ -85,7 +85,10 @@ export const endToEndFigure = async (): Promise<FigureResult> => {
         const table = `totals_ours_${tableNumber++}`;
         await createKeyedTable(client, table, KEY);
         const store = new DynamoDbAggregateStore(client, table, seedAggregateSpec, layout);
-        const handler = createStreamAggregateHandler({ store, rejects: new InMemoryRejectSink() });
+        const { streamAggregate: handler } = assembleAggregation({
+          store,
+          rejects: new InMemoryRejectSink(),
+        });
         return { table, run: (event) => handler(event, localContext("bench", 300_000)) };
       },
       seed: async (): Promise<{ table: string; run: Run }> => {

@@ -5,11 +5,11 @@
  */
 import type { InMemoryDynamoDb } from "../adapters/localAws/services/InMemoryDynamoDb.js";
 import { canonicalKey } from "../domain/attributeValue.js";
-import { offlineAggregation } from "../handlers/assemblies/assembleAggregation.js";
-import { offlineCsvLoad } from "../handlers/assemblies/assembleCsvLoad.js";
-import { offlineEventLog } from "../handlers/assemblies/assembleEventLog.js";
-import { offlineGlueCopy } from "../handlers/assemblies/assembleGlueCopy.js";
-import { offlineReplication } from "../handlers/assemblies/assembleReplication.js";
+import { offlineAggregation } from "../handlers/assemblies/offlineAggregation.js";
+import { offlineCsvLoad } from "../handlers/assemblies/offlineCsvLoad.js";
+import { offlineEventLog } from "../handlers/assemblies/offlineEventLog.js";
+import { offlineGlueCopy } from "../handlers/assemblies/offlineGlueCopy.js";
+import { offlineReplication } from "../handlers/assemblies/offlineReplication.js";
 import { printRejects, printTable } from "./printTable.js";
 import {
   csvBody,

@@ -1,52 +1,34 @@
-import type { DynamoDBRecord } from "aws-lambda";
-import { StreamEventSourceRunner } from "../../adapters/localAws/eventSources/StreamEventSourceRunner.js";
-import { virtualClock } from "../../adapters/localAws/eventSources/virtualClock.js";
-import { InMemoryDynamoDb } from "../../adapters/localAws/services/InMemoryDynamoDb.js";
-import { InMemoryAggregateStore } from "../../adapters/memory/InMemoryAggregateStore.js";
-import { InMemoryRejectSink } from "../../adapters/memory/InMemoryRejectSink.js";
-import { isMarker, markerLayoutOf } from "../../domain/aggregateMarkers.js";
-import { type AggregateSpec, seedAggregateSpec } from "../../domain/aggregateSpec.js";
-import type { AttributeMap } from "../../domain/attributeValue.js";
+import type { AggregateSpec } from "../../domain/aggregateSpec.js";
+import type { AggregateStore } from "../../ports/aggregateStore.js";
+import type { RejectSink } from "../../ports/rejectSink.js";
 import { createStreamAggregateHandler } from "../streamAggregate.js";
 
+/** The ports of the aggregation pipeline (seed 002). */
+export interface AggregationPorts {
+  /** The totals, applied exactly once per record. */
+  readonly store: AggregateStore;
+  /** Where unreadable images are reported. */
+  readonly rejects: RejectSink;
+}
+
 /**
- * Seed 002 offline: table `orders` (key `order_id`, with a stream) → streamAggregate →
- * table `totals` (key `order_date`, `item_number`), exactly once, on in-memory services.
+ * Aggregation wired: DynamoDB stream of the orders → streamAggregate → `store`. Any adapters of
+ * the ports will do: in-memory, AWS, or fault-decorated (`withFaults`).
  *
  * @example
- * const p = offlineAggregation();
- * p.db.put("orders", { order_id: { S: "1" }, order_date: { S: "2026-11-21T10:00:00Z" }, item_id: { S: "item123" }, quantity: { N: "10" } });
- * await p.run();
- * p.totals(); // [{ order_date: { S: "2026-11-21" }, item_number: { S: "item123" }, quantity: { N: "10" } }]
+ * const { streamAggregate } = assembleAggregation({ store, rejects }, { spec: seedAggregateSpec });
+ * await streamAggregate(streamEvent, context); // { batchItemFailures: [] }
  */
-export const offlineAggregation = (
-  options: { readonly spec?: AggregateSpec; readonly batchSize?: number } = {},
-) => {
-  const clock = virtualClock();
-  const spec = options.spec ?? seedAggregateSpec;
-  const layout = markerLayoutOf(spec);
-  const db = new InMemoryDynamoDb(clock.now);
-  db.createTable("orders", { partitionKey: "order_id" }, { stream: true });
-  const [pk, sk] = spec.groupBy;
-  db.createTable(
-    "totals",
-    sk ? { partitionKey: pk.target, sortKey: sk.target } : { partitionKey: pk.target },
-  );
-  const rejects = new InMemoryRejectSink();
-  const store = new InMemoryAggregateStore(db, "totals", spec, layout, clock.now);
-  const handler = createStreamAggregateHandler({ store, spec, rejects });
-  const runner = new StreamEventSourceRunner<DynamoDBRecord>(db.stream("orders"), handler, {
-    batchSize: options.batchSize ?? 2,
-    sequenceOf: (record) => record.dynamodb?.SequenceNumber ?? "",
-  });
-  return {
-    clock,
-    db,
-    rejects,
-    /** Delivers the orders' stream to the aggregation handler. */
-    run: () => runner.drain(),
-    /** The totals, marker items left out. */
-    totals: (): ReadonlyArray<AttributeMap> =>
-      db.scan("totals").filter((item) => !isMarker(layout, item)),
-  };
-};
+export const assembleAggregation = (
+  ports: AggregationPorts,
+  options: { readonly spec?: AggregateSpec } = {},
+) => ({
+  streamAggregate: createStreamAggregateHandler({
+    store: ports.store,
+    rejects: ports.rejects,
+    ...(options.spec ? { spec: options.spec } : {}),
+  }),
+});
+
+/** The handler {@link assembleAggregation} wires. */
+export type AggregationHandlers = ReturnType<typeof assembleAggregation>;

@@ -1,33 +1,26 @@
 import type { DynamoDBRecord, DynamoDBStreamEvent } from "aws-lambda";
 import { localContext } from "../../adapters/localAws/eventSources/localContext.js";
+import type { VirtualClock } from "../../adapters/localAws/eventSources/virtualClock.js";
 import { type Fault, FaultPlan } from "../../adapters/localAws/faults/faultPlan.js";
+import { perInvocation } from "../../adapters/localAws/faults/perInvocation.js";
 import { withFaults } from "../../adapters/localAws/faults/withFaults.js";
-import { InMemoryDynamoDb } from "../../adapters/localAws/services/InMemoryDynamoDb.js";
-import { InMemoryAggregateStore } from "../../adapters/memory/InMemoryAggregateStore.js";
 import { InMemoryRejectSink } from "../../adapters/memory/InMemoryRejectSink.js";
-import { isMarker, markerLayoutOf } from "../../domain/aggregateMarkers.js";
-import { seedAggregateSpec } from "../../domain/aggregateSpec.js";
 import type { AttributeMap } from "../../domain/attributeValue.js";
-import { createStreamAggregateHandler } from "../../handlers/streamAggregate.js";
+import { assembleAggregation } from "../../handlers/assemblies/assembleAggregation.js";
+import { aggregationServices } from "../../handlers/assemblies/offlineAggregation.js";
+import type { AggregateStore } from "../../ports/aggregateStore.js";
+import { unexpectedErrors } from "../support/faults.js";
+import { streamSide } from "../support/streamSide.js";
 
 /**
  * An orders table with a stream, a totals table, and the aggregation handler between them; the
  * store answers the scheduled faults, one per call (then "ok").
+ * @example const rig = aggregationRig(["transient"]); await rig.invoke(rig.db.stream("orders").all());
  */
 export const aggregationRig = (schedule: ReadonlyArray<Fault> = []) => {
-  const db = new InMemoryDynamoDb(() => 1_700_000_000_000);
-  db.createTable("orders", { partitionKey: "order_id" }, { stream: true });
-  db.createTable("totals", { partitionKey: "order_date", sortKey: "item_number" });
-  const layout = markerLayoutOf(seedAggregateSpec);
-  const store = new InMemoryAggregateStore(
-    db,
-    "totals",
-    seedAggregateSpec,
-    layout,
-    () => 1_700_000_000_000,
-  );
+  const { db, layout, store, totals: items } = aggregationServices();
   const rejects = new InMemoryRejectSink();
-  const handler = createStreamAggregateHandler({
+  const { streamAggregate: handler } = assembleAggregation({
     store: withFaults(store, FaultPlan.schedule(schedule)),
     rejects,
   });
@@ -39,13 +32,54 @@ export const aggregationRig = (schedule: ReadonlyArray<Fault> = []) => {
   /** The totals as "day|item" → quantity, markers left out. */
   const totals = (): Map<string, string> =>
     new Map(
-      db
-        .scan("totals")
-        .filter((item) => !isMarker(layout, item))
-        .map((item) => [`${s(item.order_date)}|${s(item.item_number)}`, n(item.quantity)]),
+      items().map((item) => [`${s(item.order_date)}|${s(item.item_number)}`, n(item.quantity)]),
     );
   return { db, layout, rejects, handler, invoke, totals };
 };
+
+/** What the fault rig of the aggregation is built from. */
+export interface StreamAggregateRigOptions {
+  readonly batchSize: number;
+  /** Builds the store's fault plan from the rig's clock. */
+  readonly plan: (clock: VirtualClock) => FaultPlan;
+  /** The store without faults (default: the in-memory one on `totals`). */
+  readonly store?: (clock: VirtualClock) => AggregateStore;
+}
+
+/**
+ * The aggregation under port-level faults for the model-based commands (test/support/commands):
+ * `orders` (stream) → streamAggregate (store behind `withFaults`, a new invocation per call) →
+ * totals, on a virtual clock; the stream side steps, redelivers any window and drains.
+ * @example const real = streamAggregateRig({ batchSize: 2, plan: () => FaultPlan.none() });
+ */
+export const streamAggregateRig = (options: StreamAggregateRigOptions) => {
+  const services = aggregationServices();
+  const { clock, db } = services;
+  const faults = options.plan(clock);
+  const rejects = new InMemoryRejectSink();
+  const unexpected = unexpectedErrors();
+  const store = options.store?.(clock) ?? services.store;
+  const { streamAggregate } = assembleAggregation({ store: withFaults(store, faults), rejects });
+  const handler = unexpected.wrap(perInvocation([faults], streamAggregate));
+  const stream = streamSide([db.stream("orders")], handler, {
+    batchSize: options.batchSize,
+    sequenceOf: (record) => record.dynamodb?.SequenceNumber ?? "",
+    eventIdOf: (record) => record.eventID ?? "",
+    context: () => localContext("streamAggregate", 60_000, clock.now),
+    maxAttempts: 300,
+  });
+  return {
+    ...services,
+    ...stream,
+    faults,
+    rejects,
+    unexpected: unexpected.errors,
+    drain: () => stream.drainStreams(),
+  };
+};
+
+/** The rig {@link streamAggregateRig} builds. */
+export type StreamAggregateRig = ReturnType<typeof streamAggregateRig>;
 
 const s = (value: AttributeMap[string] | undefined): string =>
   value && "S" in value ? value.S : "?";

@@ -1,24 +1,16 @@
 import type { DynamoDBRecord } from "aws-lambda";
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { localContext } from "../../adapters/localAws/eventSources/localContext.js";
-import { StreamEventSourceRunner } from "../../adapters/localAws/eventSources/StreamEventSourceRunner.js";
-import {
-  type VirtualClock,
-  virtualClock,
-} from "../../adapters/localAws/eventSources/virtualClock.js";
-import type { FaultPlan } from "../../adapters/localAws/faults/faultPlan.js";
 import { PORT_FAULTS } from "../../adapters/localAws/faults/faultPlan.js";
-import { perInvocation } from "../../adapters/localAws/faults/perInvocation.js";
-import { withFaults } from "../../adapters/localAws/faults/withFaults.js";
-import { InMemoryDynamoDb } from "../../adapters/localAws/services/InMemoryDynamoDb.js";
-import { InMemoryAggregateStore } from "../../adapters/memory/InMemoryAggregateStore.js";
-import { InMemoryRejectSink } from "../../adapters/memory/InMemoryRejectSink.js";
-import { isMarker, MARKER_PREFIX, markerLayoutOf } from "../../domain/aggregateMarkers.js";
-import { seedAggregateSpec } from "../../domain/aggregateSpec.js";
+import { isMarker, MARKER_PREFIX } from "../../domain/aggregateMarkers.js";
 import type { AttributeMap } from "../../domain/attributeValue.js";
 import { addNumbers, isZeroNumber, negateNumber } from "../../domain/decimal.js";
-import { createStreamAggregateHandler } from "../../handlers/streamAggregate.js";
+import { Accept } from "../support/commands/Accept.js";
+import { Drain } from "../support/commands/Drain.js";
+import type { Inputs } from "../support/commands/pipelineUnderTest.js";
+import { playThenDrain } from "../support/commands/playThenDrain.js";
+import { RedeliverStream } from "../support/commands/RedeliverStream.js";
+import { StepStream } from "../support/commands/StepStream.js";
 import {
   countOf,
   dynamoServiceFaults,
@@ -28,10 +20,10 @@ import {
   scheduledPlan,
   serviceFaultRate,
   timeoutFor,
-  unexpectedErrors,
 } from "../support/faults.js";
 import { seededRandom } from "../support/sqs.js";
 import { order } from "../support/streams.js";
+import { type StreamAggregateRig, streamAggregateRig } from "./aggregationRig.js";
 
 // Model-based, with every fault the AggregateStore port can show (throttling, a transaction
 // cancelled by a conflict, a transaction applied whose answer is lost, crashes before, after, and
@@ -48,84 +40,20 @@ type Order = {
 };
 type Model = { readonly orders: Map<string, Order>; readonly redelivered: Map<string, number> };
 
-const layout = markerLayoutOf(seedAggregateSpec);
+/** An order written (`order` given) or deleted. */
+type Input = { readonly id: string; readonly order?: Order };
+type Real = StreamAggregateRig & Inputs<Model, Input>;
 
-const rig = (batchSize: number, plan: (clock: VirtualClock) => FaultPlan) => {
-  const clock = virtualClock();
-  const faults = plan(clock);
-  const db = new InMemoryDynamoDb(clock.now);
-  db.createTable("orders", { partitionKey: "order_id" }, { stream: true });
-  db.createTable("totals", { partitionKey: "order_date", sortKey: "item_number" });
-  const store = new InMemoryAggregateStore(db, "totals", seedAggregateSpec, layout, clock.now);
-  const rejects = new InMemoryRejectSink();
-  const unexpected = unexpectedErrors();
-  const handler = unexpected.wrap(
-    perInvocation(
-      [faults],
-      createStreamAggregateHandler({ store: withFaults(store, faults), rejects }),
-    ),
-  );
-  const context = () => localContext("streamAggregate", 60_000, clock.now);
-  const runner = new StreamEventSourceRunner<DynamoDBRecord>(db.stream("orders"), handler, {
-    batchSize,
-    sequenceOf: (record) => record.dynamodb?.SequenceNumber ?? "",
-    context,
-    maxAttempts: 200,
-  });
-  return { clock, faults, db, rejects, unexpected, handler, context, runner };
+const accept = (model: Model, real: StreamAggregateRig, { id, order: o }: Input) => {
+  if (o === undefined) {
+    real.db.delete("orders", { order_id: { S: id } });
+    model.orders.delete(id);
+    return;
+  }
+  const image = order(id, `${o.day}T12:00:00Z`, o.item, o.quantity);
+  real.db.put("orders", o.valid ? image : { ...image, quantity: { S: o.quantity } });
+  model.orders.set(id, o);
 };
-type Real = ReturnType<typeof rig>;
-
-class PutOrder implements fc.AsyncCommand<Model, Real> {
-  constructor(
-    readonly id: string,
-    readonly o: Order,
-  ) {}
-  check = () => true;
-  async run(model: Model, real: Real) {
-    const image = order(this.id, `${this.o.day}T12:00:00Z`, this.o.item, this.o.quantity);
-    real.db.put("orders", this.o.valid ? image : { ...image, quantity: { S: this.o.quantity } });
-    model.orders.set(this.id, this.o);
-  }
-  toString = () => `put(${this.id}, ${JSON.stringify(this.o)})`;
-}
-
-class DeleteOrder implements fc.AsyncCommand<Model, Real> {
-  constructor(readonly id: string) {}
-  check = () => true;
-  async run(model: Model, real: Real) {
-    real.db.delete("orders", { order_id: { S: this.id } });
-    model.orders.delete(this.id);
-  }
-  toString = () => `delete(${this.id})`;
-}
-
-class Pump implements fc.AsyncCommand<Model, Real> {
-  constructor(readonly steps: number) {}
-  check = () => true;
-  async run(_: Model, real: Real) {
-    for (let i = 0; i < this.steps; i++) if ((await real.runner.step()) === undefined) return;
-  }
-  toString = () => `pump(${this.steps})`;
-}
-
-/** Lambda hands any window of the stream (processed or not) to the function again. */
-class Redeliver implements fc.AsyncCommand<Model, Real> {
-  constructor(
-    readonly from: number,
-    readonly length: number,
-  ) {}
-  check = () => true;
-  async run(model: Model, real: Real) {
-    const all = real.db.stream("orders").all();
-    const start = this.from % (all.length + 1);
-    const window = all.slice(start, start + this.length);
-    for (const r of window)
-      model.redelivered.set(r.eventID ?? "", (model.redelivered.get(r.eventID ?? "") ?? 0) + 1);
-    await real.handler({ Records: window }, real.context()).catch(() => undefined);
-  }
-  toString = () => `redeliver(${this.from}+${this.length})`;
-}
 
 const orderArb: fc.Arbitrary<Order> = fc.record({
   day: fc.constantFrom("2026-11-20", "2026-11-21"),
@@ -137,12 +65,13 @@ const orderArb: fc.Arbitrary<Order> = fc.record({
   valid: fc.integer({ min: 0, max: 9 }).map((n) => n > 0),
 });
 const id = fc.constantFrom("o1", "o2", "o3", "o4", "o5");
-const commands = fc.commands(
+const commands = fc.commands<Model, Real, false>(
   [
-    ...[1, 2, 3].map(() => fc.tuple(id, orderArb).map(([i, o]) => new PutOrder(i, o))),
-    id.map((i) => new DeleteOrder(i)),
-    fc.integer({ min: 1, max: 4 }).map((n) => new Pump(n)),
-    fc.tuple(fc.nat(40), fc.integer({ min: 1, max: 10 })).map(([f, l]) => new Redeliver(f, l)),
+    ...[1, 2, 3].map(() => fc.tuple(id, orderArb).map(([i, o]) => new Accept({ id: i, order: o }))),
+    id.map((i) => new Accept({ id: i })),
+    StepStream.arbitrary(4),
+    RedeliverStream.arbitrary({ maxFrom: 40, maxLength: 10 }),
+    fc.constant(new Drain()),
   ],
   { maxCommands: 50, size: "max" },
 );
@@ -195,16 +124,18 @@ describe("aggregation under every AggregateStore fault (model-based)", () => {
           fc.nat(),
           serviceFaultRate,
           async (cmds, schedule, batchSize, seed, rate) => {
-            const real = rig(batchSize, (clock) => scheduledPlan(schedule, clock, seed));
-            real.db.fault = dynamoServiceFaults(seededRandom(seed + 7), rate, ["totals"]);
+            const rig = streamAggregateRig({
+              batchSize,
+              plan: (clock) => scheduledPlan(schedule, clock, seed),
+            });
+            rig.db.fault = dynamoServiceFaults(seededRandom(seed + 7), rate, ["totals"]);
+            const real: Real = { ...rig, accept: (model, input) => accept(model, rig, input) };
             const model: Model = { orders: new Map(), redelivered: new Map() };
-            await fc.asyncModelRun(() => ({ model, real }), cmds);
-            await real.runner.drain();
+            await playThenDrain(model, real, cmds);
             coverage.add(real.faults);
 
-            expect(real.unexpected.errors).toEqual([]);
             const items = real.db.scan("totals");
-            const totals = items.filter((item) => !isMarker(layout, item));
+            const totals = items.filter((item) => !isMarker(real.layout, item));
             const actual = new Map(
               totals.map((t) => [`${s(t.order_date)}|${s(t.item_number)}`, quantityOf(t) ?? "?"]),
             );
@@ -213,7 +144,7 @@ describe("aggregation under every AggregateStore fault (model-based)", () => {
             );
             const records = real.db.stream("orders").all();
             const markers = items
-              .filter((item) => isMarker(layout, item))
+              .filter((item) => isMarker(real.layout, item))
               .map((m) => s(m.order_date).slice(MARKER_PREFIX.length));
             expect(markers.sort()).toEqual(
               records

@@ -1,9 +1,9 @@
 import { describe, expect, it } from "vitest";
-import { offlineAggregation } from "../../handlers/assemblies/assembleAggregation.js";
-import { offlineCsvLoad } from "../../handlers/assemblies/assembleCsvLoad.js";
-import { offlineEventLog } from "../../handlers/assemblies/assembleEventLog.js";
-import { offlineGlueCopy } from "../../handlers/assemblies/assembleGlueCopy.js";
-import { offlineReplication } from "../../handlers/assemblies/assembleReplication.js";
+import { offlineAggregation } from "../../handlers/assemblies/offlineAggregation.js";
+import { offlineCsvLoad } from "../../handlers/assemblies/offlineCsvLoad.js";
+import { offlineEventLog } from "../../handlers/assemblies/offlineEventLog.js";
+import { offlineGlueCopy } from "../../handlers/assemblies/offlineGlueCopy.js";
+import { offlineReplication } from "../../handlers/assemblies/offlineReplication.js";
 
 describe("offline pipeline assemblies (what npm start runs)", () => {
   it.each([true, false])(

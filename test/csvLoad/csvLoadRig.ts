@@ -1,24 +1,14 @@
 import type { S3Event } from "aws-lambda";
 import { localContext } from "../../adapters/localAws/eventSources/localContext.js";
-import { SqsEventSourceRunner } from "../../adapters/localAws/eventSources/SqsEventSourceRunner.js";
-import {
-  type VirtualClock,
-  virtualClock,
-} from "../../adapters/localAws/eventSources/virtualClock.js";
+import type { VirtualClock } from "../../adapters/localAws/eventSources/virtualClock.js";
 import type { FaultPlan } from "../../adapters/localAws/faults/faultPlan.js";
 import { perInvocation } from "../../adapters/localAws/faults/perInvocation.js";
 import { withFaults } from "../../adapters/localAws/faults/withFaults.js";
-import { InMemoryDynamoDb } from "../../adapters/localAws/services/InMemoryDynamoDb.js";
-import { InMemorySqs } from "../../adapters/localAws/services/InMemorySqs.js";
 import { objectCreatedEvent } from "../../adapters/localAws/services/s3Notification.js";
-import { InMemoryMessageQueue } from "../../adapters/memory/InMemoryMessageQueue.js";
-import { InMemoryObjectStore } from "../../adapters/memory/InMemoryObjectStore.js";
 import { InMemoryRejectSink } from "../../adapters/memory/InMemoryRejectSink.js";
-import { InMemoryTableWriter } from "../../adapters/memory/InMemoryTableWriter.js";
-import { noWaitRetryEnv } from "../../adapters/shared/retry.js";
 import type { CsvSchema } from "../../domain/csvSchema.js";
-import { createCsvToQueueHandler } from "../../handlers/csvToQueue.js";
-import { createQueueToTableHandler } from "../../handlers/queueToTable.js";
+import { assembleCsvLoad } from "../../handlers/assemblies/assembleCsvLoad.js";
+import { csvLoadServices } from "../../handlers/assemblies/offlineCsvLoad.js";
 import {
   dynamoServiceFaults,
   sqsServiceFaults,
@@ -26,6 +16,7 @@ import {
   TrackingTableWriter,
   unexpectedErrors,
 } from "../support/faults.js";
+import { queueSide } from "../support/queueSide.js";
 import { seededRandom } from "../support/sqs.js";
 
 /** The schema of the CSV fault tests: `id` (key), `qty` (number), `note` (string, empty → omitted). */
@@ -60,51 +51,45 @@ export interface PendingEvent {
  * The CSV pipeline in memory with port-level faults: bucket `uploads` (small body chunks) →
  * ObjectCreated → csvToQueue → SQS `rows` (FIFO or standard) → queueToTable → table `items`. S3
  * invokes csvToQueue asynchronously: a failed invocation is retried later (Lambda's async retries,
- * then the on-failure destination, redriven), and a notification may arrive twice.
+ * then the on-failure destination, redriven), and a notification may arrive twice. Wired by
+ * assembleCsvLoad; it is the asynchronous and queue sides the shared model-based commands drive.
  * @example
  * const real = csvLoadRig({ fifo: true, rowsPerMessage: 1, seed: 1, plans: () => ({ objects: FaultPlan.none(), queue: FaultPlan.none(), table: FaultPlan.none() }) });
  */
 export const csvLoadRig = (options: CsvLoadRigOptions) => {
-  const clock = virtualClock();
-  const plans = options.plans(clock);
-  const objects = new InMemoryObjectStore(24);
-  objects.createBucket("uploads");
-  const sqs = new InMemorySqs(clock.now, options.fifo ? undefined : seededRandom(options.seed));
-  const queueName = options.fifo ? "rows.fifo" : "rows";
-  const dlqName = options.fifo ? "rows-dlq.fifo" : "rows-dlq";
-  sqs.createQueue(dlqName, { visibilityTimeoutSeconds: 30 });
-  sqs.createQueue(queueName, {
-    visibilityTimeoutSeconds: 30,
-    redrive: { deadLetterQueue: dlqName, maxReceiveCount: 1000 },
+  const {
+    queue: memoryQueue,
+    table: memoryTable,
+    ...services
+  } = csvLoadServices({
+    tableKey: csvFaultSchema.key,
+    fifo: options.fifo,
+    maxReceiveCount: 1000,
+    chunkBytes: 24,
+    ...(options.fifo ? {} : { random: seededRandom(options.seed) }),
   });
-  const db = new InMemoryDynamoDb(clock.now);
-  db.createTable("items", csvFaultSchema.key);
+  const { clock, objects, sqs, queueName, db } = services;
+  const plans = options.plans(clock);
   const serviceRandom = seededRandom(options.seed + 7);
   db.fault = dynamoServiceFaults(serviceRandom, options.serviceFaultRate ?? 0, ["items"]);
   sqs.fault = sqsServiceFaults(serviceRandom, options.serviceFaultRate ?? 0);
   const csvRejects = new InMemoryRejectSink();
   const tableRejects = new InMemoryRejectSink();
   const unexpected = unexpectedErrors();
-  const queue = new TrackingMessageQueue(new InMemoryMessageQueue(sqs, queueName, noWaitRetryEnv));
-  const table = new TrackingTableWriter(new InMemoryTableWriter(db, "items", noWaitRetryEnv));
-  const csvHandler = unexpected.wrap(
-    perInvocation(
-      [plans.objects, plans.queue],
-      createCsvToQueueHandler({
-        objects: withFaults(objects, plans.objects),
-        queue: withFaults(queue, plans.queue),
-        rejects: csvRejects,
-        schema: csvFaultSchema,
-        rowsPerMessage: options.rowsPerMessage,
-      }),
-    ),
+  const queue = new TrackingMessageQueue(memoryQueue);
+  const table = new TrackingTableWriter(memoryTable);
+  const { csvToQueue, queueToTable } = assembleCsvLoad(
+    {
+      objects: withFaults(objects, plans.objects),
+      queue: withFaults(queue, plans.queue),
+      table: withFaults(table, plans.table),
+      rejects: csvRejects,
+      tableRejects,
+    },
+    { schema: csvFaultSchema, rowsPerMessage: options.rowsPerMessage },
   );
-  const tableHandler = unexpected.wrap(
-    perInvocation(
-      [plans.table],
-      createQueueToTableHandler({ table: withFaults(table, plans.table), rejects: tableRejects }),
-    ),
-  );
+  const csvHandler = unexpected.wrap(perInvocation([plans.objects, plans.queue], csvToQueue));
+  const tableHandler = unexpected.wrap(perInvocation([plans.table], queueToTable));
   const events: PendingEvent[] = [];
   /** One asynchronous invocation for a notification; false when it failed (to be retried). */
   const invoke = async (pending: PendingEvent): Promise<boolean> => {
@@ -117,14 +102,10 @@ export const csvLoadRig = (options: CsvLoadRigOptions) => {
       return false;
     }
   };
+  const messages = queueSide(sqs, queueName, tableHandler, clock, "queueToTable");
   return {
-    clock,
+    ...services,
     plans,
-    objects,
-    sqs,
-    queueName,
-    dlqName,
-    db,
     csvRejects,
     tableRejects,
     unexpected: unexpected.errors,
@@ -132,6 +113,7 @@ export const csvLoadRig = (options: CsvLoadRigOptions) => {
     table,
     events,
     invoke,
+    ...messages,
     /** Stores an object; S3 then notifies (the event waits for {@link invoke}). */
     upload: (key: string, body: string) => {
       const stored = objects.put("uploads", key, body);
@@ -148,14 +130,14 @@ export const csvLoadRig = (options: CsvLoadRigOptions) => {
       events.push(again);
       return again;
     },
-    /** Up to `rounds` receives of the queue side, `batchSize` messages each. */
-    pumpQueue: (rounds: number, batchSize = 10) =>
-      new SqsEventSourceRunner(sqs, queueName, tableHandler, {
-        clock: clock.now,
-        advanceClock: clock.advance,
-        batchSize,
-        maxRounds: rounds,
-      }).run(),
+    /** Every notification until done, and the queue until empty (faults run out). */
+    drain: () =>
+      messages.drainAfter(
+        async () => {
+          for (const event of events) if (!event.done) await invoke(event);
+        },
+        () => events.every((e) => e.done),
+      ),
   };
 };
 

@@ -1,24 +1,20 @@
-import type { KinesisStreamRecord } from "aws-lambda";
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { localContext } from "../../adapters/localAws/eventSources/localContext.js";
-import { StreamEventSourceRunner } from "../../adapters/localAws/eventSources/StreamEventSourceRunner.js";
-import {
-  type VirtualClock,
-  virtualClock,
-} from "../../adapters/localAws/eventSources/virtualClock.js";
-import type { FaultPlan } from "../../adapters/localAws/faults/faultPlan.js";
-import { PORT_FAULTS } from "../../adapters/localAws/faults/faultPlan.js";
+import type { VirtualClock } from "../../adapters/localAws/eventSources/virtualClock.js";
+import { type FaultPlan, PORT_FAULTS } from "../../adapters/localAws/faults/faultPlan.js";
 import { perInvocation } from "../../adapters/localAws/faults/perInvocation.js";
 import { withFaults } from "../../adapters/localAws/faults/withFaults.js";
-import { InMemoryDynamoDb } from "../../adapters/localAws/services/InMemoryDynamoDb.js";
-import { InMemoryKinesis } from "../../adapters/localAws/services/InMemoryKinesis.js";
 import { InMemoryRejectSink } from "../../adapters/memory/InMemoryRejectSink.js";
-import { InMemoryTableWriter } from "../../adapters/memory/InMemoryTableWriter.js";
-import { noWaitRetryEnv } from "../../adapters/shared/retry.js";
 import type { AttributeMap } from "../../domain/attributeValue.js";
-import { EVENT_LOG_KEY_SCHEMA } from "../../domain/eventLog.js";
-import { createKinesisToTableHandler } from "../../handlers/kinesisToTable.js";
+import { assembleEventLog } from "../../handlers/assemblies/assembleEventLog.js";
+import { eventLogServices } from "../../handlers/assemblies/offlineEventLog.js";
+import { Accept } from "../support/commands/Accept.js";
+import { Drain } from "../support/commands/Drain.js";
+import type { Inputs, Redeliveries } from "../support/commands/pipelineUnderTest.js";
+import { playThenDrain } from "../support/commands/playThenDrain.js";
+import { RedeliverStream } from "../support/commands/RedeliverStream.js";
+import { StepStream } from "../support/commands/StepStream.js";
 import {
   countOf,
   dynamoServiceFaults,
@@ -31,6 +27,7 @@ import {
   unexpectedErrors,
 } from "../support/faults.js";
 import { seededRandom } from "../support/sqs.js";
+import { streamSide } from "../support/streamSide.js";
 
 // Model-based: records put on a Kinesis stream (1 or 2 shards; some payloads not JSON objects),
 // random batching and pumping per shard, port-level faults on the event-log table writer, and
@@ -45,104 +42,48 @@ type Sent = Put & {
   readonly sequenceNumber: string;
   readonly at: number;
 };
-type Model = { readonly sent: Sent[]; readonly redelivered: Map<string, number> };
+type Model = Redeliveries & { readonly sent: Sent[] };
 
 const rig = (shards: number, batchSize: number, plan: (clock: VirtualClock) => FaultPlan) => {
-  const clock = virtualClock();
+  const services = eventLogServices({ shards });
+  const { clock, kinesis } = services;
   const faults = plan(clock);
-  const kinesis = new InMemoryKinesis(clock.now);
-  kinesis.createStream("EventStream", shards);
-  const db = new InMemoryDynamoDb(clock.now);
-  db.createTable("EventLogs", EVENT_LOG_KEY_SCHEMA);
   const rejects = new InMemoryRejectSink();
   const unexpected = unexpectedErrors();
-  const table = new InMemoryTableWriter(db, "EventLogs", noWaitRetryEnv);
-  const handler = unexpected.wrap(
-    perInvocation(
-      [faults],
-      createKinesisToTableHandler({ table: withFaults(table, faults), rejects }),
-    ),
-  );
-  const context = () => localContext("kinesisToTable", 60_000, clock.now);
-  const shardIds = kinesis.listShards("EventStream").map((s) => s.shardId);
-  const read = (shardId: string) => kinesis.read("EventStream", shardId, undefined, 10_000);
-  const runners = shardIds.map(
-    (shardId) =>
-      new StreamEventSourceRunner<KinesisStreamRecord>(
-        { read: (after, limit) => kinesis.read("EventStream", shardId, after, limit) },
-        handler,
-        { batchSize, sequenceOf: (r) => r.kinesis.sequenceNumber, context, maxAttempts: 200 },
-      ),
-  );
-  return {
-    clock,
-    faults,
-    kinesis,
-    db,
+  const { kinesisToTable } = assembleEventLog({
+    table: withFaults(services.table, faults),
     rejects,
-    unexpected,
-    handler,
-    context,
-    shardIds,
-    read,
-    runners,
-  };
-};
-type Real = ReturnType<typeof rig>;
-
-class PutRecord implements fc.AsyncCommand<Model, Real> {
-  constructor(readonly put: Put) {}
-  check = () => true;
-  async run(model: Model, real: Real) {
-    real.clock.advance(7);
-    const data =
-      typeof this.put.payload === "string" ? this.put.payload : JSON.stringify(this.put.payload);
-    const { shardId, sequenceNumber } = real.kinesis.putRecord(
-      "EventStream",
-      this.put.partitionKey,
-      data,
-    );
+  });
+  const handler = unexpected.wrap(perInvocation([faults], kinesisToTable));
+  const stream = streamSide(services.shardIds.map(services.shard), handler, {
+    batchSize,
+    sequenceOf: (r) => r.kinesis.sequenceNumber,
+    eventIdOf: (r) => r.eventID,
+    context: () => localContext("kinesisToTable", 60_000, clock.now),
+    maxAttempts: 200,
+  });
+  const accept = (model: Model, put: Put) => {
+    clock.advance(7);
+    const data = typeof put.payload === "string" ? put.payload : JSON.stringify(put.payload);
+    const { shardId, sequenceNumber } = kinesis.putRecord("EventStream", put.partitionKey, data);
     model.sent.push({
-      ...this.put,
+      ...put,
       eventId: `${shardId}:${sequenceNumber}`,
       sequenceNumber,
-      at: real.clock.now(),
+      at: clock.now(),
     });
-  }
-  toString = () => `put(${JSON.stringify(this.put)})`;
-}
-
-class Pump implements fc.AsyncCommand<Model, Real> {
-  constructor(
-    readonly shard: number,
-    readonly steps: number,
-  ) {}
-  check = () => true;
-  async run(_: Model, real: Real) {
-    const runner = real.runners[this.shard % real.runners.length];
-    for (let i = 0; i < this.steps && runner; i++) if ((await runner.step()) === undefined) return;
-  }
-  toString = () => `pump(shard ${this.shard}, ${this.steps} steps)`;
-}
-
-/** Lambda hands a window of a shard (already processed or not) to the function again. */
-class Redeliver implements fc.AsyncCommand<Model, Real> {
-  constructor(
-    readonly shard: number,
-    readonly from: number,
-    readonly length: number,
-  ) {}
-  check = () => true;
-  async run(model: Model, real: Real) {
-    const records = real.read(real.shardIds[this.shard % real.shardIds.length] ?? "");
-    const start = this.from % (records.length + 1);
-    const window = records.slice(start, start + this.length);
-    for (const r of window)
-      model.redelivered.set(r.eventID, (model.redelivered.get(r.eventID) ?? 0) + 1);
-    await real.handler({ Records: [...window] }, real.context()).catch(() => undefined);
-  }
-  toString = () => `redeliver(shard ${this.shard}, ${this.from}+${this.length})`;
-}
+  };
+  return {
+    ...services,
+    ...stream,
+    faults,
+    rejects,
+    unexpected: unexpected.errors,
+    accept,
+    drain: () => stream.drainStreams(),
+  };
+};
+type Real = ReturnType<typeof rig> & Inputs<Model, Put>;
 
 const payload: fc.Arbitrary<Payload | string> = fc.oneof(
   {
@@ -155,17 +96,16 @@ const payload: fc.Arbitrary<Payload | string> = fc.oneof(
   },
   { weight: 1, arbitrary: fc.constantFrom("not json", "[1,2]", '"text"', "{") },
 );
-const commands = fc.commands(
+const commands = fc.commands<Model, Real, false>(
   [
     ...[1, 2, 3].map(() =>
       fc
         .record({ partitionKey: fc.constantFrom("1", "2", "3", "4"), payload })
-        .map((p) => new PutRecord(p)),
+        .map((p) => new Accept<Model, Put>(p)),
     ),
-    fc.tuple(fc.nat(1), fc.integer({ min: 1, max: 4 })).map(([s, n]) => new Pump(s, n)),
-    fc
-      .tuple(fc.nat(1), fc.nat(30), fc.integer({ min: 1, max: 8 }))
-      .map(([s, f, l]) => new Redeliver(s, f, l)),
+    StepStream.arbitrary(4, 2),
+    RedeliverStream.arbitrary({ maxFrom: 30, maxLength: 8, shards: 2 }),
+    fc.constant(new Drain()),
   ],
   { maxCommands: 60, size: "max" },
 );
@@ -207,11 +147,9 @@ describe("Kinesis → EventLogs under faults and redeliveries (model-based)", ()
             const real = rig(shards, batchSize, (clock) => scheduledPlan(schedule, clock, seed));
             real.db.fault = dynamoServiceFaults(seededRandom(seed + 7), rate, ["EventLogs"]);
             const model: Model = { sent: [], redelivered: new Map() };
-            await fc.asyncModelRun(() => ({ model, real }), cmds);
-            for (const runner of real.runners) await runner.drain();
+            await playThenDrain(model, real, cmds);
             coverage.add(real.faults);
 
-            expect(real.unexpected.errors).toEqual([]);
             const byId = (a: AttributeMap, b: AttributeMap) =>
               (a.eventId as { S: string }).S < (b.eventId as { S: string }).S ? -1 : 1;
             expect([...real.db.scan("EventLogs")].sort(byId)).toEqual(

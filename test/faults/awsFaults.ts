@@ -1,5 +1,15 @@
 import fc from "fast-check";
 import type { FaultKind } from "../../adapters/localAws/faults/faultPlan.js";
+import { Accept } from "../support/commands/Accept.js";
+import { PumpQueue } from "../support/commands/PumpQueue.js";
+import type {
+  Inputs,
+  QueueSide,
+  Redeliveries,
+  StreamSide,
+} from "../support/commands/pipelineUnderTest.js";
+import { RedeliverStream } from "../support/commands/RedeliverStream.js";
+import { StepStream } from "../support/commands/StepStream.js";
 import type { FaultRule } from "../support/faultProxy.js";
 import { seededRandom } from "../support/sqs.js";
 
@@ -93,3 +103,31 @@ export const writeKinds: ReadonlyArray<FaultKind> = [
   "partial",
   "transactionCanceled",
 ];
+
+/**
+ * Plays a run's steps as the shared model-based commands: a change is accepted, a pump steps
+ * the stream (and the queue, when there is one), a redelivery hands a window of the stream again
+ * (`beforeCheckpoint`: the records before the checkpoint, as a FIFO pipeline re-reads them).
+ * @example await runSteps(plan, model, real, { queue: real, beforeCheckpoint: true });
+ */
+export const runSteps = async <M extends Redeliveries>(
+  plan: ReadonlyArray<Step>,
+  model: M,
+  real: Inputs<M, Step> & StreamSide,
+  options: { readonly queue?: QueueSide; readonly beforeCheckpoint?: boolean } = {},
+): Promise<void> => {
+  for (const step of plan) {
+    if (step.kind === "put" || step.kind === "delete")
+      await new Accept<M, Step>(step).run(model, real);
+    else if (step.kind === "redeliver")
+      await new RedeliverStream(0, step.from, step.length, options.beforeCheckpoint).run(
+        model,
+        real,
+      );
+    else {
+      await new StepStream(0, step.n).run(model, real);
+      if (options.queue)
+        await new PumpQueue(step.n, 1 + (step.n % 3) * 4).run(model, options.queue);
+    }
+  }
+};

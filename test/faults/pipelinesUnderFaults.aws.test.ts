@@ -1,31 +1,23 @@
 import type { DynamoDBClient } from "@aws-sdk/client-dynamodb";
-import type { DynamoDBRecord } from "aws-lambda";
 import fc from "fast-check";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { DynamoDbAggregateStore } from "../../adapters/aws/DynamoDbAggregateStore.js";
 import { DynamoDbSequenceGuardedTableWriter } from "../../adapters/aws/DynamoDbSequenceGuardedTableWriter.js";
 import { DynamoDbTableWriter } from "../../adapters/aws/DynamoDbTableWriter.js";
-import { localContext } from "../../adapters/localAws/eventSources/localContext.js";
-import { StreamEventSourceRunner } from "../../adapters/localAws/eventSources/StreamEventSourceRunner.js";
-import { virtualClock } from "../../adapters/localAws/eventSources/virtualClock.js";
 import type { FaultPlan } from "../../adapters/localAws/faults/faultPlan.js";
-import { perInvocation } from "../../adapters/localAws/faults/perInvocation.js";
-import { withFaults } from "../../adapters/localAws/faults/withFaults.js";
-import { InMemoryDynamoDb } from "../../adapters/localAws/services/InMemoryDynamoDb.js";
-import { InMemoryRejectSink } from "../../adapters/memory/InMemoryRejectSink.js";
 import { noWaitRetryEnv } from "../../adapters/shared/retry.js";
 import { scanTable } from "../../bin/emulatorResources.js";
 import { isMarker, markerLayoutOf } from "../../domain/aggregateMarkers.js";
 import { seedAggregateSpec } from "../../domain/aggregateSpec.js";
 import { type AttributeMap, canonicalKey } from "../../domain/attributeValue.js";
 import { addNumbers, isZeroNumber } from "../../domain/decimal.js";
-import { createStreamAggregateHandler } from "../../handlers/streamAggregate.js";
+import { streamAggregateRig } from "../aggregation/aggregationRig.js";
 import { replicationRig } from "../replication/replicationRig.js";
 import { createTable, emulatorClients, emulatorEndpoints } from "../support/emulators.js";
 import { type FaultProxy, proxiedClients, startFaultProxy } from "../support/faultProxy.js";
-import { faultSchedule, scheduledPlan, unexpectedErrors } from "../support/faults.js";
+import { faultSchedule, scheduledPlan } from "../support/faults.js";
 import { order } from "../support/streams.js";
-import { injected, serviceFaults, steps, writeKinds } from "./awsFaults.js";
+import { injected, runSteps, type Step, serviceFaults, steps, writeKinds } from "./awsFaults.js";
 
 // The aggregation and replication invariants on DynamoDB Local, under two layers of faults: the
 // port-level decorators of adapters/faults around the DynamoDB adapters, and service-level faults
@@ -64,59 +56,33 @@ describe("aggregation on DynamoDB Local under port and service faults", () => {
               item_number: "S",
             });
             proxy.rule = serviceFaults(name, seed);
-            const clock = virtualClock();
-            const faults = scheduledPlan(schedule, clock, seed);
-            plans.push(faults);
-            const db = new InMemoryDynamoDb(clock.now);
-            db.createTable("orders", { partitionKey: "order_id" }, { stream: true });
-            const store = new DynamoDbAggregateStore(
-              proxied,
-              name,
-              seedAggregateSpec,
-              layout,
-              clock.now,
-            );
-            const unexpected = unexpectedErrors();
-            const handler = unexpected.wrap(
-              perInvocation(
-                [faults],
-                createStreamAggregateHandler({
-                  store: withFaults(store, faults),
-                  rejects: new InMemoryRejectSink(),
-                }),
-              ),
-            );
-            const context = () => localContext("streamAggregate", 60_000, clock.now);
-            const runner = new StreamEventSourceRunner<DynamoDBRecord>(
-              db.stream("orders"),
-              handler,
-              {
-                batchSize,
-                sequenceOf: (r) => r.dynamodb?.SequenceNumber ?? "",
-                context,
-                maxAttempts: 300,
+            const rig = streamAggregateRig({
+              batchSize,
+              plan: (clock) => {
+                const faults = scheduledPlan(schedule, clock, seed);
+                plans.push(faults);
+                return faults;
               },
-            );
+              store: (clock) =>
+                new DynamoDbAggregateStore(proxied, name, seedAggregateSpec, layout, clock.now),
+            });
             const orders = new Map<string, { item: string; n: number }>();
-            for (const step of plan) {
+            const accept = (_: unknown, step: Step) => {
               if (step.kind === "put") {
-                db.put("orders", order(step.id, "2026-11-21T10:00:00Z", step.item, String(step.n)));
+                rig.db.put(
+                  "orders",
+                  order(step.id, "2026-11-21T10:00:00Z", step.item, String(step.n)),
+                );
                 orders.set(step.id, step);
               } else if (step.kind === "delete") {
-                db.delete("orders", { order_id: { S: step.id } });
+                rig.db.delete("orders", { order_id: { S: step.id } });
                 orders.delete(step.id);
-              } else if (step.kind === "pump") for (let i = 0; i < step.n; i++) await runner.step();
-              else {
-                const all = db.stream("orders").all();
-                const start = step.from % (all.length + 1);
-                await handler({ Records: all.slice(start, start + step.length) }, context()).catch(
-                  () => undefined,
-                );
               }
-            }
-            await runner.drain();
+            };
+            await runSteps(plan, { redelivered: new Map() }, { ...rig, accept });
+            await rig.drain();
             proxy.rule = undefined;
-            expect(unexpected.errors).toEqual([]);
+            expect(rig.unexpected).toEqual([]);
             const expected = new Map<string, string>();
             for (const o of orders.values())
               expected.set(o.item, addNumbers(expected.get(o.item) ?? "0", String(o.n)));
@@ -187,7 +153,7 @@ describe.each([
                     }),
             });
             plans.push(real.plans.table);
-            for (const step of plan) {
+            const accept = (_: unknown, step: Step) => {
               if (step.kind === "put")
                 real.db.put("source", {
                   pk: { S: step.id },
@@ -195,22 +161,14 @@ describe.each([
                   item: { S: step.item },
                 });
               else if (step.kind === "delete") real.db.delete("source", { pk: { S: step.id } });
-              else if (step.kind === "pump") {
-                await real.pumpStream(step.n);
-                await real.pumpQueue(step.n, 1 + (step.n % 3) * 4);
-              } else {
-                const all = real.db.stream("source").all();
-                const end = fifo ? real.checkpointed() : all.length;
-                const start = fifo ? Math.max(0, end - step.length) : step.from % (all.length + 1);
-                await real.redeliverStream(all.slice(start, Math.min(end, start + step.length)));
-              }
-            }
-            for (let round = 0; round < 50; round++) {
-              await real.pumpStream();
-              const stats = await real.pumpQueue(1000);
-              if (stats.drained && real.checkpointed() === real.db.stream("source").all().length)
-                break;
-            }
+            };
+            await runSteps(
+              plan,
+              { redelivered: new Map() },
+              { ...real, accept },
+              { queue: real, beforeCheckpoint: fifo },
+            );
+            await real.drain();
             proxy.rule = undefined;
             expect(real.unexpected).toEqual([]);
             expect(real.rejects.records).toEqual([]);

@@ -1,13 +1,12 @@
 import type { DynamoDBBatchResponse, DynamoDBRecord } from "aws-lambda";
 import { localContext } from "../../adapters/localAws/eventSources/localContext.js";
 import { StreamEventSourceRunner } from "../../adapters/localAws/eventSources/StreamEventSourceRunner.js";
-import { InMemoryDynamoDb } from "../../adapters/localAws/services/InMemoryDynamoDb.js";
-import { InMemoryJobRunner } from "../../adapters/memory/InMemoryJobRunner.js";
 import { InMemoryRejectSink } from "../../adapters/memory/InMemoryRejectSink.js";
 import type { Mapping } from "../../domain/applyMapping.js";
 import type { AttributeMap } from "../../domain/attributeValue.js";
 import type { ChangeRecord } from "../../domain/streamRecord.js";
-import { createStreamToGlueHandler } from "../../handlers/streamToGlue.js";
+import { assembleGlueCopy } from "../../handlers/assemblies/assembleGlueCopy.js";
+import { glueCopyServices } from "../../handlers/assemblies/offlineGlueCopy.js";
 
 /** A payment of the seed's `api-pagos` table. */
 export const payment = (id: string, amount: string, city = "Lima"): AttributeMap => ({
@@ -61,29 +60,19 @@ export const glueRig = (
     readonly batchSize?: number;
   } = {},
 ) => {
-  let now = 1_700_000_000_000;
-  const clock = () => now;
-  const db = new InMemoryDynamoDb(clock);
-  db.createTable("api-pagos", { partitionKey: "id" }, { stream: true });
-  db.createTable("api-pos-backup", { partitionKey: "id" });
-  const jobs = new InMemoryJobRunner({
-    db,
-    sourceTable: "api-pagos",
-    targetTable: "api-pos-backup",
+  const { clock, db, jobs } = glueCopyServices({
     mappings: options.mappings ?? paymentMappings,
-    maxConcurrentRuns: options.maxConcurrentRuns ?? 1,
-    clock,
+    ...(options.maxConcurrentRuns ? { maxConcurrentRuns: options.maxConcurrentRuns } : {}),
   });
   const rejects = new InMemoryRejectSink();
-  const handler = createStreamToGlueHandler({
-    jobs,
-    rejects,
-    jobArguments: { "--source": "api-pagos" },
-  });
+  const { streamToGlue: handler } = assembleGlueCopy(
+    { jobs, rejects },
+    { jobArguments: { "--source": "api-pagos" } },
+  );
   const runner = new StreamEventSourceRunner<DynamoDBRecord>(db.stream("api-pagos"), handler, {
     batchSize: options.batchSize ?? 100,
     sequenceOf: (record) => record.dynamodb?.SequenceNumber ?? "",
-    context: () => localContext("streamToGlue", 60_000, clock),
+    context: () => localContext("streamToGlue", 60_000, clock.now),
   });
   /** One invocation on the next batch of the stream (undefined when there is nothing new). */
   const poll = async (): Promise<DynamoDBBatchResponse | undefined> => {
@@ -92,8 +81,5 @@ export const glueRig = (
       throw step.response.error;
     return step?.response as DynamoDBBatchResponse | undefined;
   };
-  const advance = (ms: number) => {
-    now += ms;
-  };
-  return { db, jobs, rejects, handler, poll, advance, clock };
+  return { db, jobs, rejects, handler, poll, advance: clock.advance, clock: clock.now };
 };

@@ -3,7 +3,7 @@ import { describe, expect, it } from "vitest";
 import { InMemoryDynamoDb } from "../../adapters/localAws/services/InMemoryDynamoDb.js";
 import { InMemoryJobRunner } from "../../adapters/memory/InMemoryJobRunner.js";
 import type { AttributeMap } from "../../domain/attributeValue.js";
-import { offlineGlueCopy } from "../../handlers/assemblies/assembleGlueCopy.js";
+import { offlineGlueCopy } from "../../handlers/assemblies/offlineGlueCopy.js";
 import { createStreamToGlueHandler } from "../../handlers/streamToGlue.js";
 import {
   CheckedRejectSink,

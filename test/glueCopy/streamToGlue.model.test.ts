@@ -2,19 +2,20 @@ import type { DynamoDBRecord, DynamoDBStreamEvent } from "aws-lambda";
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { localContext } from "../../adapters/localAws/eventSources/localContext.js";
-import { StreamEventSourceRunner } from "../../adapters/localAws/eventSources/StreamEventSourceRunner.js";
-import {
-  type VirtualClock,
-  virtualClock,
-} from "../../adapters/localAws/eventSources/virtualClock.js";
-import type { FaultPlan } from "../../adapters/localAws/faults/faultPlan.js";
-import { PORT_FAULTS } from "../../adapters/localAws/faults/faultPlan.js";
+import type { VirtualClock } from "../../adapters/localAws/eventSources/virtualClock.js";
+import { type FaultPlan, PORT_FAULTS } from "../../adapters/localAws/faults/faultPlan.js";
 import { perInvocation } from "../../adapters/localAws/faults/perInvocation.js";
 import { withFaults } from "../../adapters/localAws/faults/withFaults.js";
-import { InMemoryDynamoDb } from "../../adapters/localAws/services/InMemoryDynamoDb.js";
-import { InMemoryJobRunner } from "../../adapters/memory/InMemoryJobRunner.js";
 import { InMemoryRejectSink } from "../../adapters/memory/InMemoryRejectSink.js";
-import { createStreamToGlueHandler } from "../../handlers/streamToGlue.js";
+import { assembleGlueCopy } from "../../handlers/assemblies/assembleGlueCopy.js";
+import { glueCopyServices } from "../../handlers/assemblies/offlineGlueCopy.js";
+import { Accept } from "../support/commands/Accept.js";
+import { Drain } from "../support/commands/Drain.js";
+import { PassTime } from "../support/commands/PassTime.js";
+import type { Inputs, Redeliveries } from "../support/commands/pipelineUnderTest.js";
+import { playThenDrain } from "../support/commands/playThenDrain.js";
+import { RedeliverStream } from "../support/commands/RedeliverStream.js";
+import { StepStream } from "../support/commands/StepStream.js";
 import {
   faultCoverage,
   faultSchedule,
@@ -23,6 +24,7 @@ import {
   timeoutFor,
   unexpectedErrors,
 } from "../support/faults.js";
+import { streamSide } from "../support/streamSide.js";
 import { payment, paymentMappings } from "./glueRig.js";
 
 // Model-based: random changes to `api-pagos` (some to `tmp-` items, which no run is needed for),
@@ -33,8 +35,10 @@ import { payment, paymentMappings } from "./glueRig.js";
 // one run, and only when its batch holds a relevant change.
 
 type Change = { readonly id: string; readonly at: number };
-type Model = { readonly changes: Change[] };
+type Model = Redeliveries & { readonly changes: Change[] };
 type Invocation = { readonly records: ReadonlyArray<DynamoDBRecord>; readonly runs: number };
+/** A payment written (`amount` given) or deleted. */
+type Input = { readonly id: string; readonly amount?: number };
 
 const isTmp = (id: string) => id.startsWith("tmp-");
 const idOf = (record: DynamoDBRecord): string =>
@@ -45,31 +49,15 @@ const rig = (
   maxConcurrentRuns: number,
   plan: (c: VirtualClock) => FaultPlan,
 ) => {
-  const clock = virtualClock();
+  const { clock, db, jobs } = glueCopyServices({ mappings: paymentMappings, maxConcurrentRuns });
   const faults = plan(clock);
-  const db = new InMemoryDynamoDb(clock.now);
-  db.createTable("api-pagos", { partitionKey: "id" }, { stream: true });
-  db.createTable("api-pos-backup", { partitionKey: "id" });
-  const jobs = new InMemoryJobRunner({
-    db,
-    sourceTable: "api-pagos",
-    targetTable: "api-pos-backup",
-    mappings: paymentMappings,
-    maxConcurrentRuns,
-    clock: clock.now,
-  });
   const rejects = new InMemoryRejectSink();
   const unexpected = unexpectedErrors();
-  const handler = unexpected.wrap(
-    perInvocation(
-      [faults],
-      createStreamToGlueHandler({
-        jobs: withFaults(jobs, faults),
-        rejects,
-        isRelevant: (change) => !isTmp(String((change.keys.id as { S?: string }).S)),
-      }),
-    ),
+  const { streamToGlue } = assembleGlueCopy(
+    { jobs: withFaults(jobs, faults), rejects },
+    { isRelevant: (change) => !isTmp(String((change.keys.id as { S?: string }).S)) },
   );
+  const handler = unexpected.wrap(perInvocation([faults], streamToGlue));
   const invocations: Invocation[] = [];
   const counted: typeof handler = async (event: DynamoDBStreamEvent, context) => {
     const before = jobs.runs.length;
@@ -79,101 +67,61 @@ const rig = (
       invocations.push({ records: event.Records, runs: jobs.runs.length - before });
     }
   };
-  const context = () => localContext("streamToGlue", 60_000, clock.now);
-  const runner = new StreamEventSourceRunner<DynamoDBRecord>(db.stream("api-pagos"), counted, {
+  const stream = streamSide([db.stream("api-pagos")], counted, {
     batchSize,
     sequenceOf: (record) => record.dynamodb?.SequenceNumber ?? "",
-    context,
+    eventIdOf: (record) => record.eventID ?? "",
+    context: () => localContext("streamToGlue", 60_000, clock.now),
     maxAttempts: 500,
+    beforeInvoke: () => clock.advance(1),
   });
-  return { clock, faults, db, jobs, rejects, unexpected, invocations, counted, context, runner };
+  /** Time passes: the started runs complete. */
+  const passTime = (ms: number) => {
+    clock.advance(ms);
+    jobs.completeRuns();
+  };
+  const accept = (model: Model, { id, amount }: Input) => {
+    clock.advance(1);
+    const before = db.stream("api-pagos").all().length;
+    if (amount === undefined) db.delete("api-pagos", { id: { S: id } });
+    else db.put("api-pagos", payment(id, String(amount)));
+    if (db.stream("api-pagos").all().length > before) model.changes.push({ id, at: clock.now() });
+    clock.advance(1);
+  };
+  return {
+    ...stream,
+    clock,
+    faults,
+    db,
+    jobs,
+    rejects,
+    unexpected: unexpected.errors,
+    invocations,
+    passTime,
+    accept,
+    /** The stream until idle; a failed start waits for the running runs to complete. */
+    drain: () => stream.drainStreams(() => passTime(30_000)),
+  };
 };
-type Real = ReturnType<typeof rig>;
-
-class ChangeItem implements fc.AsyncCommand<Model, Real> {
-  constructor(
-    readonly id: string,
-    readonly amount: number | undefined,
-  ) {}
-  check = () => true;
-  async run(model: Model, real: Real) {
-    real.clock.advance(1);
-    const before = real.db.stream("api-pagos").all().length;
-    if (this.amount === undefined) real.db.delete("api-pagos", { id: { S: this.id } });
-    else real.db.put("api-pagos", payment(this.id, String(this.amount)));
-    if (real.db.stream("api-pagos").all().length > before)
-      model.changes.push({ id: this.id, at: real.clock.now() });
-    real.clock.advance(1);
-  }
-  toString = () =>
-    this.amount === undefined ? `delete(${this.id})` : `put(${this.id}, ${this.amount})`;
-}
-
-class Pump implements fc.AsyncCommand<Model, Real> {
-  constructor(readonly steps: number) {}
-  check = () => true;
-  async run(_: Model, real: Real) {
-    for (let i = 0; i < this.steps; i++) {
-      real.clock.advance(1);
-      if ((await real.runner.step()) === undefined) return;
-    }
-  }
-  toString = () => `pump(${this.steps})`;
-}
-
-class CompleteRuns implements fc.AsyncCommand<Model, Real> {
-  check = () => true;
-  async run(_: Model, real: Real) {
-    real.clock.advance(30_000);
-    real.jobs.completeRuns();
-  }
-  toString = () => "completeRuns";
-}
-
-class Redeliver implements fc.AsyncCommand<Model, Real> {
-  constructor(
-    readonly from: number,
-    readonly length: number,
-  ) {}
-  check = () => true;
-  async run(_: Model, real: Real) {
-    const all = real.db.stream("api-pagos").all();
-    const start = this.from % (all.length + 1);
-    real.clock.advance(1);
-    await real
-      .counted({ Records: all.slice(start, start + this.length) }, real.context())
-      .catch(() => undefined);
-  }
-  toString = () => `redeliver(${this.from}+${this.length})`;
-}
+type Real = ReturnType<typeof rig> & Inputs<Model, Input>;
 
 const id = fc.constantFrom("p1", "p2", "p3", "tmp-1");
-const commands = fc.commands(
+const commands = fc.commands<Model, Real, false>(
   [
     ...[1, 2].map(() =>
-      fc.tuple(id, fc.integer({ min: 1, max: 500 })).map(([i, a]) => new ChangeItem(i, a)),
+      fc
+        .tuple(id, fc.integer({ min: 1, max: 500 }))
+        .map(([i, a]) => new Accept({ id: i, amount: a })),
     ),
-    id.map((i) => new ChangeItem(i, undefined)),
-    fc.integer({ min: 1, max: 3 }).map((n) => new Pump(n)),
-    fc.constant(new CompleteRuns()),
-    fc.tuple(fc.nat(30), fc.integer({ min: 1, max: 6 })).map(([f, l]) => new Redeliver(f, l)),
+    id.map((i) => new Accept({ id: i })),
+    StepStream.arbitrary(3),
+    fc.constant(new PassTime(30_000)),
+    RedeliverStream.arbitrary({ maxFrom: 30, maxLength: 6 }),
+    fc.constant(new Drain()),
   ],
   { maxCommands: 50, size: "max" },
 );
 const kinds = PORT_FAULTS.JobRunner;
-
-const drain = async (real: Real) => {
-  for (let i = 0; i < 2_000; i++) {
-    real.clock.advance(1);
-    const step = await real.runner.step();
-    if (step === undefined) return;
-    if (step.failed) {
-      real.clock.advance(30_000);
-      real.jobs.completeRuns();
-    }
-  }
-  throw new Error("the stream did not drain");
-};
 
 const runs = numRuns(300);
 
@@ -191,12 +139,10 @@ describe("DynamoDB stream → Glue under faults (model-based)", () => {
           fc.nat(),
           async (cmds, schedule, batchSize, maxRuns, seed) => {
             const real = rig(batchSize, maxRuns, (clock) => scheduledPlan(schedule, clock, seed));
-            const model: Model = { changes: [] };
-            await fc.asyncModelRun(() => ({ model, real }), cmds);
-            await drain(real);
+            const model: Model = { changes: [], redelivered: new Map() };
+            await playThenDrain(model, real, cmds);
             coverage.add(real.faults);
 
-            expect(real.unexpected.errors).toEqual([]);
             expect(real.rejects.records).toEqual([]);
             expect(real.db.stream("api-pagos").all()).toHaveLength(model.changes.length);
             const starts = real.jobs.runs.map((run) => run.startedAt);

@@ -5,13 +5,10 @@ import type {
 } from "aws-lambda";
 import { localContext } from "../../adapters/localAws/eventSources/localContext.js";
 import { StreamEventSourceRunner } from "../../adapters/localAws/eventSources/StreamEventSourceRunner.js";
-import { InMemoryDynamoDb } from "../../adapters/localAws/services/InMemoryDynamoDb.js";
-import { InMemoryKinesis } from "../../adapters/localAws/services/InMemoryKinesis.js";
+import type { InMemoryKinesis } from "../../adapters/localAws/services/InMemoryKinesis.js";
 import { InMemoryRejectSink } from "../../adapters/memory/InMemoryRejectSink.js";
-import { InMemoryTableWriter } from "../../adapters/memory/InMemoryTableWriter.js";
-import { noWaitRetryEnv } from "../../adapters/shared/retry.js";
-import { EVENT_LOG_KEY_SCHEMA } from "../../domain/eventLog.js";
-import { createKinesisToTableHandler } from "../../handlers/kinesisToTable.js";
+import { assembleEventLog } from "../../handlers/assemblies/assembleEventLog.js";
+import { eventLogServices } from "../../handlers/assemblies/offlineEventLog.js";
 
 /** Base64 of a text's UTF-8 bytes. */
 export const base64 = (text: string): string => Buffer.from(text, "utf8").toString("base64");
@@ -61,28 +58,21 @@ export const kinesisEvent = (records: ReadonlyArray<KinesisStreamRecord>): Kines
 
 /**
  * The seed's pipeline in memory: an `EventStream` (1 shard) on a virtual clock, an `EventLogs`
- * table keyed by `eventId`, and the handler writing through an {@link InMemoryTableWriter}
- * that never waits between retries.
+ * table keyed by `eventId`, and the handler (assembleEventLog) writing through an in-memory
+ * table writer that never waits between retries.
+ * @example const { kinesis, invoke } = eventLogRig({ shards: 2 });
  */
 export const eventLogRig = (options: { readonly shards?: number } = {}) => {
-  let now = 1_700_000_000_000;
-  const clock = () => now;
-  const kinesis = new InMemoryKinesis(clock);
-  kinesis.createStream("EventStream", options.shards ?? 1);
-  const db = new InMemoryDynamoDb(clock);
-  db.createTable("EventLogs", EVENT_LOG_KEY_SCHEMA);
+  const { clock, kinesis, db, table } = eventLogServices(options);
   const rejects = new InMemoryRejectSink();
-  const table = new InMemoryTableWriter(db, "EventLogs", noWaitRetryEnv);
-  const handler = createKinesisToTableHandler({ table, rejects });
+  const { kinesisToTable: handler } = assembleEventLog({ table, rejects });
   const invoke = (
     records: ReadonlyArray<KinesisStreamRecord>,
   ): Promise<KinesisStreamBatchResponse> =>
-    handler(kinesisEvent(records), localContext("kinesisToTable", 60_000, clock));
+    handler(kinesisEvent(records), localContext("kinesisToTable", 60_000, clock.now));
   /** Advances the virtual clock. */
-  const advance = (ms: number) => {
-    now += ms;
-  };
-  return { kinesis, db, rejects, handler, invoke, advance, clock };
+  const advance = clock.advance;
+  return { kinesis, db, rejects, handler, invoke, advance, clock: clock.now };
 };
 
 /**

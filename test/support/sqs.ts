@@ -2,9 +2,6 @@ import type { Context, DynamoDBRecord, SQSEvent, SQSRecord } from "aws-lambda";
 import { localContext } from "../../adapters/localAws/eventSources/localContext.js";
 import { SqsEventSourceRunner } from "../../adapters/localAws/eventSources/SqsEventSourceRunner.js";
 import { StreamEventSourceRunner } from "../../adapters/localAws/eventSources/StreamEventSourceRunner.js";
-import { virtualClock } from "../../adapters/localAws/eventSources/virtualClock.js";
-import { InMemoryDynamoDb } from "../../adapters/localAws/services/InMemoryDynamoDb.js";
-import { InMemorySqs } from "../../adapters/localAws/services/InMemorySqs.js";
 import { InMemoryMessageQueue } from "../../adapters/memory/InMemoryMessageQueue.js";
 import { InMemoryRejectSink } from "../../adapters/memory/InMemoryRejectSink.js";
 import { InMemoryTableWriter } from "../../adapters/memory/InMemoryTableWriter.js";
@@ -12,8 +9,8 @@ import { noWaitRetryEnv } from "../../adapters/shared/retry.js";
 import type { AttributeMap, KeySchema } from "../../domain/attributeValue.js";
 import type { ChangeRecord } from "../../domain/streamRecord.js";
 import type { DeleteCommand, PutCommand } from "../../domain/writeCommand.js";
-import { createQueueToTableHandler } from "../../handlers/queueToTable.js";
-import { createStreamToQueueHandler } from "../../handlers/streamToQueue.js";
+import { assembleReplication } from "../../handlers/assemblies/assembleReplication.js";
+import { replicationServices } from "../../handlers/assemblies/offlineReplication.js";
 
 export { virtualClock } from "../../adapters/localAws/eventSources/virtualClock.js";
 export { seededRandom } from "../../adapters/localAws/faults/faultPlan.js";
@@ -97,7 +94,9 @@ export const replicaSchema: KeySchema = { partitionKey: "pk", sortKey: "sk" };
 
 /**
  * The whole in-memory replication pipeline: source table with a stream → streamToQueue →
- * InMemorySqs → SqsEventSourceRunner → queueToTable → replica table.
+ * InMemorySqs → SqsEventSourceRunner → queueToTable → replica table (a plain writer, even on a
+ * standard queue), wired by assembleReplication on the offline services.
+ * @example const pipeline = replicationPipeline({ fifo: true }); await pipeline.pumpStream();
  */
 export const replicationPipeline = (options: {
   readonly fifo: boolean;
@@ -106,28 +105,17 @@ export const replicationPipeline = (options: {
   readonly redrive?: { readonly maxReceiveCount: number };
   readonly random?: () => number;
 }) => {
-  const clock = virtualClock();
-  const db = new InMemoryDynamoDb(clock.now);
-  db.createTable("source", replicaSchema, { stream: true });
-  db.createTable("replica", replicaSchema);
-  const sqs = new InMemorySqs(clock.now, options.random);
-  const queueName = options.fifo ? "replica.fifo" : "replica";
-  const dlqName = options.fifo ? "replica-dlq.fifo" : "replica-dlq";
-  sqs.createQueue(dlqName, { visibilityTimeoutSeconds: 30 });
-  sqs.createQueue(queueName, {
-    visibilityTimeoutSeconds: 30,
-    ...(options.redrive
-      ? {
-          redrive: { deadLetterQueue: dlqName, maxReceiveCount: options.redrive.maxReceiveCount },
-        }
-      : {}),
+  const services = replicationServices({
+    keySchema: replicaSchema,
+    fifo: options.fifo,
+    versionTable: false,
+    maxReceiveCount: options.redrive?.maxReceiveCount ?? "never",
+    ...(options.random ? { random: options.random } : {}),
   });
+  const { clock, db, sqs, queueName } = services;
   const rejects = new InMemoryRejectSink();
-  const streamHandler = createStreamToQueueHandler({
+  const { streamToQueue: streamHandler, queueToTable: queueHandler } = assembleReplication({
     queue: new InMemoryMessageQueue(sqs, queueName, noWaitRetryEnv),
-    rejects,
-  });
-  const queueHandler = createQueueToTableHandler({
     table: new InMemoryTableWriter(db, "replica", noWaitRetryEnv),
     rejects,
   });
@@ -144,11 +132,7 @@ export const replicationPipeline = (options: {
       ...(maxRounds === undefined ? {} : { maxRounds }),
     });
   return {
-    clock,
-    db,
-    sqs,
-    queueName,
-    dlqName,
+    ...services,
     rejects,
     streamHandler,
     queueHandler,
