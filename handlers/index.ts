@@ -75,6 +75,16 @@ export type { ObjectLocation, ObjectStore, ObjectStream } from "../ports/objectS
 export type { RejectedRecord, RejectSink } from "../ports/rejectSink.js";
 /** @example const table: TableWriter = new DynamoDbTableWriter(client, "replica"); */
 export type { FailedWrite, TableWriter, WriteReport } from "../ports/tableWriter.js";
+/** @example const { streamAggregate } = assembleAggregation({ store, rejects }); */
+export { assembleAggregation } from "./assemblies/assembleAggregation.js";
+/** @example const { csvToQueue, queueToTable } = assembleCsvLoad({ objects, queue, table, rejects }); */
+export { assembleCsvLoad } from "./assemblies/assembleCsvLoad.js";
+/** @example const { kinesisToTable } = assembleEventLog({ table, rejects }); */
+export { assembleEventLog } from "./assemblies/assembleEventLog.js";
+/** @example const { streamToGlue } = assembleGlueCopy({ jobs, rejects }); */
+export { assembleGlueCopy } from "./assemblies/assembleGlueCopy.js";
+/** @example const { streamToQueue, queueToTable } = assembleReplication({ queue, table, rejects }); */
+export { assembleReplication } from "./assemblies/assembleReplication.js";
 /**
  * The six entry points as factories of Middy handlers, over any adapters.
  * @example const handler = createQueueToTableHandler({ table: new DynamoDbTableWriter(client, "replica"), rejects: new LogRejectSink("replica") });

@@ -81,17 +81,16 @@ export { InMemorySequenceGuardedTableWriter } from "../adapters/memory/InMemoryS
 export { InMemoryTableWriter } from "../adapters/memory/InMemoryTableWriter.js";
 /** @example new InMemoryTableWriter(db, "replica", noWaitRetryEnv) */
 export { noWaitRetryEnv } from "../adapters/shared/retry.js";
-
 /** @example const p = offlineAggregation(); */
-export { offlineAggregation } from "./assemblies/assembleAggregation.js";
+export { offlineAggregation } from "./assemblies/offlineAggregation.js";
 /** @example const p = offlineCsvLoad({ tableKey: { partitionKey: "campo1" } }); */
-export { type OfflineCsvLoadOptions, offlineCsvLoad } from "./assemblies/assembleCsvLoad.js";
+export { type OfflineCsvLoadOptions, offlineCsvLoad } from "./assemblies/offlineCsvLoad.js";
 /** @example const p = offlineEventLog(); */
-export { offlineEventLog } from "./assemblies/assembleEventLog.js";
+export { offlineEventLog } from "./assemblies/offlineEventLog.js";
 /** @example const p = offlineGlueCopy({ mappings: [["id", "string", "id", "string"]] }); */
-export { type OfflineGlueCopyOptions, offlineGlueCopy } from "./assemblies/assembleGlueCopy.js";
+export { type OfflineGlueCopyOptions, offlineGlueCopy } from "./assemblies/offlineGlueCopy.js";
 /** @example const p = offlineReplication({ fifo: true }); await p.run(); */
 export {
   type OfflineReplicationOptions,
   offlineReplication,
-} from "./assemblies/assembleReplication.js";
+} from "./assemblies/offlineReplication.js";
