@@ -17,7 +17,7 @@ import { isBuiltin } from "node:module";
 import { basename, join, resolve } from "node:path";
 import { pathToFileURL } from "node:url";
 import { build } from "esbuild";
-import { bundleOptions, entryPoints } from "../bench/bundle.js";
+import { bundleOptions, entryPoints } from "./bundleOptions.js";
 
 /** What dist/ holds that this build writes (bench bundles elsewhere in dist/ are left alone). */
 const OUTPUTS = ["domain", "ports", "adapters", "handlers", "lambda"];
