@@ -9,6 +9,7 @@ import { markerLayoutOf } from "../domain/aggregateMarkers.js";
 import {
   type AggregateSpec,
   AggregateSpecCodec,
+  aggregateSpecProblem,
   seedAggregateSpec,
 } from "../domain/aggregateSpec.js";
 import { describeError, toThrowable } from "../domain/errors.js";
@@ -104,11 +105,7 @@ const fromEnv = (env: Readonly<Record<string, string | undefined>>) => {
       const decoded = AggregateSpecCodec.decode(value);
       return E.isRight(decoded)
         ? { ok: true, value: decoded.right }
-        : {
-            ok: false,
-            reason:
-              "is not an aggregate spec ({ groupBy: [{ target, source, transform? }], sum: { source, target } })",
-          };
+        : { ok: false, reason: `is not an aggregate spec: ${aggregateSpecProblem(value)}` };
     }),
   });
   if (!config.ok) return config;
