@@ -5,7 +5,7 @@ import * as E from "fp-ts/lib/Either.js";
 import { DynamoDbAggregateStore } from "../adapters/aws/DynamoDbAggregateStore.js";
 import { LogRejectSink } from "../adapters/aws/LogRejectSink.js";
 import { deltasOf, type RecordDeltas } from "../domain/aggregateDeltas.js";
-import { markerLayoutOf } from "../domain/aggregateMarkers.js";
+import { aggregationIdOf, markerLayoutOf } from "../domain/aggregateMarkers.js";
 import {
   type AggregateSpec,
   AggregateSpecCodec,
@@ -101,6 +101,13 @@ export const createStreamAggregateHandler = (deps: StreamAggregateDeps) => {
 const fromEnv = (env: Readonly<Record<string, string | undefined>>) => {
   const config = readEnv(env, {
     TOTALS_TABLE: requiredString,
+    AGGREGATION_ID: {
+      required: false,
+      parse: (text: string) =>
+        /^[A-Za-z0-9._-]{1,64}$/.test(text)
+          ? { ok: true as const, value: text }
+          : { ok: false as const, reason: "must be 1 to 64 letters, digits, '.', '_' or '-'" },
+    },
     AGGREGATE_SPEC: optionalJson((value) => {
       const decoded = AggregateSpecCodec.decode(value);
       return E.isRight(decoded)
@@ -110,12 +117,13 @@ const fromEnv = (env: Readonly<Record<string, string | undefined>>) => {
   });
   if (!config.ok) return config;
   const spec = config.value.AGGREGATE_SPEC ?? seedAggregateSpec;
-  const store = new DynamoDbAggregateStore(
-    new DynamoDBClient({}),
-    config.value.TOTALS_TABLE,
-    spec,
-    markerLayoutOf(spec),
-  );
+  const table = config.value.TOTALS_TABLE;
+  // Markers are scoped by the aggregation, so aggregations can share a totals table.
+  const aggregationId = config.value.AGGREGATION_ID ?? aggregationIdOf(spec, table);
+  const store = new DynamoDbAggregateStore(new DynamoDBClient({}), table, spec, {
+    ...markerLayoutOf(spec),
+    aggregationId,
+  });
   const handler = createStreamAggregateHandler({
     store,
     spec,
@@ -128,7 +136,9 @@ const fromEnv = (env: Readonly<Record<string, string | undefined>>) => {
 };
 
 /**
- * Lambda entry point. Environment: `TOTALS_TABLE` (required), `AGGREGATE_SPEC` (optional JSON).
+ * Lambda entry point. Environment: `TOTALS_TABLE` (required), `AGGREGATE_SPEC` (optional JSON),
+ * `AGGREGATION_ID` (optional: scopes the exactly-once markers; default a hash of the spec and the
+ * table, so aggregations with different specs can share a totals table).
  * @example // CDK: new NodejsFunction(this, "Totals", { entry: "node_modules/dynamodb-pipelines/handlers/streamAggregate.ts" })
  */
 export const handler = lazyHandler(() => fromEnv(process.env));
