@@ -2,7 +2,8 @@ import { beforeAll, describe, expect, it } from "vitest";
 import { applyChanges, scanTable } from "../../bin/emulatorResources.js";
 import { MARKER_PREFIX } from "../../domain/aggregateMarkers.js";
 import type { AttributeMap } from "../../domain/attributeValue.js";
-import { emulatorClients, uniqueName } from "../support/emulators.js";
+import { emulatorClients, emulatorEndpoints, uniqueName } from "../support/emulators.js";
+import { startFaultProxy } from "../support/faultProxy.js";
 import { streamRecord } from "../support/hostileStreamRecords.js";
 import {
   createViewTypeTable,
@@ -184,5 +185,45 @@ describe("totals tables shared by aggregations, and keyed by numbers (handlers d
     expect(JSON.stringify(ids(again))).toMatch(/wrong-type.*big-2/);
     expect(JSON.stringify(ids(again))).not.toMatch(/big-1|good/);
     expect(await totalsOf(totals)).toHaveLength(2);
+  });
+
+  it("retries a transaction cancelled by conflicting concurrent writes (TransactionConflict) inside the invocation", async () => {
+    const totals = uniqueName("totals-conflict");
+    await createViewTypeTable(c.dynamodb, totals, { order_date: "S", item_number: "S" });
+    const proxy = await startFaultProxy(emulatorEndpoints().dynamodb);
+    try {
+      let conflicts = 2;
+      proxy.rule = ({ operation, body }) => {
+        if (operation !== "TransactWriteItems" || conflicts === 0) return undefined;
+        conflicts -= 1;
+        const actions = (body as { TransactItems: unknown[] }).TransactItems;
+        return {
+          error: "TransactionCanceledException",
+          message:
+            "Transaction cancelled, please refer cancellation reasons for specific reasons [None, TransactionConflict]",
+          details: {
+            CancellationReasons: actions.map((_, i) =>
+              i === 0
+                ? { Code: "TransactionConflict", Message: "Transaction is ongoing for the item" }
+                : { Code: "None" },
+            ),
+          },
+        };
+      };
+      const handler = await deployedStreamAggregate({
+        TOTALS_TABLE: totals,
+        AGGREGATE_SPEC: spec("quantity", "quantity"),
+        AWS_ENDPOINT_URL_DYNAMODB: proxy.endpoint,
+      });
+      const run = await pollRejects(handler, c.streams, streamArn);
+      expect(run.responses).toEqual([{ batchItemFailures: [] }]);
+      expect(conflicts).toBe(0);
+      expect(proxy.calls("TransactWriteItems")).toBe(3);
+      expect(await totalsOf(totals)).toEqual([
+        { order_date: "2026-11-21", item_number: "x", quantity: "5" },
+      ]);
+    } finally {
+      await proxy.close();
+    }
   });
 });
