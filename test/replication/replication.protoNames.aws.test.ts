@@ -1,6 +1,7 @@
 import type { DynamoDBStreamEvent } from "aws-lambda";
 import { beforeAll, describe, expect, it } from "vitest";
 import { localContext } from "../../adapters/localAws/eventSources/localContext.js";
+import { DynamoDbStreamPoller } from "../../adapters/localAws/pollers/DynamoDbStreamPoller.js";
 import { SqsPoller } from "../../adapters/localAws/pollers/SqsPoller.js";
 import {
   applyChanges,
@@ -12,7 +13,11 @@ import { replicationKey } from "../../bin/scenarioData.js";
 import type { AttributeMap } from "../../domain/attributeValue.js";
 import { handler as queueToTable } from "../../handlers/queueToTable.js";
 import { handler as streamToQueue } from "../../handlers/streamToQueue.js";
-import { quickQueuePolling, setHandlerEnvironment } from "../support/awsPipelines.js";
+import {
+  quickQueuePolling,
+  quickStreamPolling,
+  setHandlerEnvironment,
+} from "../support/awsPipelines.js";
 import { emulatorClients, uniqueName } from "../support/emulators.js";
 
 /**
@@ -43,9 +48,7 @@ const item = (JSON.parse as (text: string) => AttributeMap)(
 
 /**
  * The event Lambda's event source mapping delivers for the INSERT of `image`: JSON text, parsed by
- * the runtime with JSON.parse (which keeps `__proto__` as an own property). The emulators' stream
- * is read with the AWS SDK, whose deserializer turns a nested `__proto__` into `undefined`, so
- * the event is built here as Lambda would send it.
+ * the runtime with JSON.parse (which keeps `__proto__` as an own property).
  */
 const lambdaStreamEvent = (image: AttributeMap): DynamoDBStreamEvent =>
   JSON.parse(
@@ -59,9 +62,10 @@ describe("replication keeps attribute names JavaScript treats specially (__proto
   const source = uniqueName("proto-source");
   const replica = uniqueName("proto-replica");
   let queuePoller: SqsPoller;
+  let streamArn = "";
 
   beforeAll(async () => {
-    await createKeyedTable(c.dynamodb, source, replicationKey);
+    ({ streamArn } = await createKeyedTable(c.dynamodb, source, replicationKey, true));
     await createKeyedTable(c.dynamodb, replica, replicationKey);
     const queue = await createQueueWithDlq(c.sqs, `${uniqueName("proto")}.fifo`, {
       maxReceiveCount: 5,
@@ -84,5 +88,19 @@ describe("replication keeps attribute names JavaScript treats specially (__proto
     expect(await scanTable(c.dynamodb, replica, replicationKey)).toEqual([item]);
     expect(({} as Record<string, unknown>).S).toBeUndefined();
     expect(({} as Record<string, unknown>).polluted).toBeUndefined();
+  });
+
+  it("copies it through the emulators' stream too (read as Lambda's event source mapping delivers it)", async () => {
+    const again: AttributeMap = { ...item, id: { S: "proto-2" } };
+    await applyChanges(c.dynamodb, source, [{ put: again }]);
+    const stats = await new DynamoDbStreamPoller(c.streams, streamArn, streamToQueue, {
+      batchSize: 100,
+      ...quickStreamPolling,
+    }).run();
+    expect(stats).toMatchObject({ records: 2, failedInvocations: 0 });
+    await queuePoller.run();
+    const replicated = await scanTable(c.dynamodb, replica, replicationKey);
+    expect(replicated).toEqual(await scanTable(c.dynamodb, source, replicationKey));
+    expect(replicated).toHaveLength(2);
   });
 });
