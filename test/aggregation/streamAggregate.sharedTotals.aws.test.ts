@@ -226,4 +226,22 @@ describe("totals tables shared by aggregations, and keyed by numbers (handlers d
       await proxy.close();
     }
   });
+
+  it("refuses an AGGREGATE_SPEC whose groupBy has 0 or 3 fields, saying so, at the first invocation", async () => {
+    const field = { target: "order_date", source: "order_date" };
+    for (const groupBy of [[], [field, field, field]]) {
+      const handler = await deployedStreamAggregate({
+        TOTALS_TABLE: "totals",
+        AGGREGATE_SPEC: JSON.stringify({
+          groupBy,
+          sum: { source: "quantity", target: "quantity" },
+        }),
+      });
+      await expect(handler({ Records: [] }, {} as never)).rejects.toThrow(
+        new RegExp(
+          `AGGREGATE_SPEC is not an aggregate spec: groupBy must list 1 or 2 fields .*got ${groupBy.length}`,
+        ),
+      );
+    }
+  });
 });
