@@ -66,6 +66,7 @@ export const deployedStreamAggregate = async (
 /**
  * Polls a stream from its start into `handler` (as Lambda's event source mapping would) and
  * returns the batch responses and the records the handler reported as rejected.
+ * @example const { responses, rejected } = await pollRejects(handler, c.streams, streamArn);
  */
 export const pollRejects = async (
   handler: StreamHandler,
