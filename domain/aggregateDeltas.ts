@@ -4,6 +4,7 @@ import type { AttributeMap, AttributeValue } from "./attributeValue.js";
 import { canonicalKey, utf8Length } from "./attributeValue.js";
 import { addNumbers, isDynamoNumber, isZeroNumber, negateNumber } from "./decimal.js";
 import { type InvalidRecord, invalidRecord } from "./errors.js";
+import { utcDayOf } from "./isoDay.js";
 import type { ChangeRecord } from "./streamRecord.js";
 
 /** An amount to add to one total (negative to subtract). */
@@ -22,8 +23,6 @@ export interface RecordDeltas {
   readonly errors: ReadonlyArray<InvalidRecord>;
 }
 
-const DAY = /^(\d{4})-(0[1-9]|1[0-2])-(0[1-9]|[12]\d|3[01])(?:[T ]|$)/;
-
 /** A string (S) or number (N) value holding what its tag says (images are decoded shallowly). */
 const isString = (value: AttributeValue): value is { readonly S: string } =>
   "S" in value && typeof value.S === "string";
@@ -41,10 +40,14 @@ const groupValue = (
   if (value === undefined)
     return invalidRecord(recordId, name, "missing (needed to group the total)");
   if (field.transform === "day") {
-    const day = isString(value) ? DAY.exec(value.S) : null;
-    return day
-      ? { S: day[0].slice(0, 10) }
-      : invalidRecord(recordId, name, "expected an ISO 8601 date string (S) starting YYYY-MM-DD");
+    const day = isString(value) ? utcDayOf(value.S) : undefined;
+    return day !== undefined
+      ? { S: day }
+      : invalidRecord(
+          recordId,
+          name,
+          "expected an ISO 8601 date or date-time string (S) naming a real day (YYYY-MM-DD, optional time and offset)",
+        );
   }
   if (!(isString(value) && value.S !== "") && !isNumber(value))
     return invalidRecord(recordId, name, "expected a non-empty string (S) or a number (N)");
@@ -91,12 +94,39 @@ const isError = (value: Delta | InvalidRecord | undefined): value is InvalidReco
   value !== undefined && "_tag" in value;
 
 /**
+ * The image a change lacks for aggregation, as an error: INSERT needs its NewImage, REMOVE its
+ * OldImage, MODIFY both (only a NEW_AND_OLD_IMAGES stream carries them). Counting a MODIFY without
+ * its old image would add the new quantity without subtracting the old one: totals would drift.
+ * @example missingImage({ eventId: "e1", eventName: "REMOVE", sequenceNumber: "1", keys }) // field "dynamodb.OldImage"
+ */
+export const missingImage = (change: ChangeRecord): InvalidRecord | undefined => {
+  const refuse = (image: "NewImage" | "OldImage") =>
+    invalidRecord(
+      change.eventId,
+      `dynamodb.${image}`,
+      `missing on ${change.eventName}: aggregation needs a stream view type of NEW_AND_OLD_IMAGES`,
+    );
+  if (change.eventName !== "REMOVE" && change.newImage === undefined) return refuse("NewImage");
+  if (change.eventName !== "INSERT" && change.oldImage === undefined) return refuse("OldImage");
+  return undefined;
+};
+
+/**
  * The deltas of one change: INSERT adds the new image, REMOVE subtracts the old one, MODIFY
  * subtracts the old and adds the new (also when the order moves to another day or item).
- * Deltas on the same total are merged; zero deltas are dropped.
+ * Deltas on the same total are merged; zero deltas are dropped. A change without the images it
+ * needs ({@link missingImage}) adds nothing and is reported.
  * @example deltasOf(seedAggregateSpec, change).deltas // [{ key: { order_date: …, item_number: … }, amount: "10" }]
  */
 export const deltasOf = (spec: AggregateSpec, change: ChangeRecord): RecordDeltas => {
+  const missing = missingImage(change);
+  if (missing !== undefined)
+    return {
+      eventId: change.eventId,
+      sequenceNumber: change.sequenceNumber,
+      deltas: [],
+      errors: [missing],
+    };
   const added = contributionOf(spec, change.newImage, change.eventId, "NewImage");
   const removed = contributionOf(spec, change.oldImage, change.eventId, "OldImage");
   const deltas: Delta[] = [];

@@ -6,7 +6,10 @@ export interface GroupField {
   readonly target: string;
   /** Attribute name in the source image. */
   readonly source: string;
-  /** `"day"`: keep the `YYYY-MM-DD` date part of an ISO 8601 string. */
+  /**
+   * `"day"`: the UTC day (`YYYY-MM-DD`) of an ISO 8601 date or date-time string: an offset moves
+   * it (`2026-11-21T23:30:00-05:00` → `2026-11-22`); impossible dates are rejected.
+   */
   readonly transform?: "day";
 }
 
@@ -38,10 +41,61 @@ const GroupFieldCodec = t.intersection([
 ]);
 
 /**
- * io-ts codec for an {@link AggregateSpec} given as JSON (the `AGGREGATE_SPEC` variable).
+ * `groupBy`: exactly one or two fields. Not `t.tuple`, which keeps the leading components of a
+ * longer array (a two-field `groupBy` would pass as a union's one-field tuple and lose its sort
+ * key); the length is checked first and named in the error.
+ */
+const GroupByCodec = new t.Type<AggregateSpec["groupBy"], unknown, unknown>(
+  "GroupBy",
+  (u): u is AggregateSpec["groupBy"] =>
+    Array.isArray(u) && (u.length === 1 || u.length === 2) && u.every(GroupFieldCodec.is),
+  (u, c) => {
+    if (!Array.isArray(u)) return t.failure(u, c, "groupBy must be an array of 1 or 2 fields");
+    if (u.length !== 1 && u.length !== 2)
+      return t.failure(
+        u,
+        c,
+        `groupBy must list 1 or 2 fields (the totals table's partition key, then its sort key), got ${u.length}`,
+      );
+    const fields: t.TypeOf<typeof GroupFieldCodec>[] = [];
+    for (const [index, field] of u.entries()) {
+      const decoded = GroupFieldCodec.validate(
+        field,
+        t.appendContext(c, String(index), GroupFieldCodec, field),
+      );
+      if (decoded._tag === "Left")
+        return t.failure(
+          field,
+          c,
+          `groupBy[${index}] must be { target: string, source: string, transform?: "day" }`,
+        );
+      fields.push(decoded.right);
+    }
+    return t.success(fields as unknown as AggregateSpec["groupBy"]);
+  },
+  t.identity,
+);
+
+/**
+ * io-ts codec for an {@link AggregateSpec} given as JSON (the `AGGREGATE_SPEC` variable). A
+ * `groupBy` of 0 or 3+ fields is refused with a message saying so ({@link aggregateSpecProblem}).
  * @example AggregateSpecCodec.decode(JSON.parse(process.env.AGGREGATE_SPEC))
  */
 export const AggregateSpecCodec: t.Type<AggregateSpec, unknown> = t.type({
-  groupBy: t.union([t.tuple([GroupFieldCodec]), t.tuple([GroupFieldCodec, GroupFieldCodec])]),
+  groupBy: GroupByCodec,
   sum: t.type({ source: t.string, target: t.string }),
 }) as unknown as t.Type<AggregateSpec, unknown>;
+
+/**
+ * Why a value is not an {@link AggregateSpec}: the codec's first message, or a description of the
+ * expected shape. `undefined` when it is one.
+ * @example aggregateSpecProblem({ groupBy: [], sum: { source: "q", target: "q" } }) // "groupBy must list 1 or 2 fields …, got 0"
+ */
+export const aggregateSpecProblem = (value: unknown): string | undefined => {
+  const decoded = AggregateSpecCodec.decode(value);
+  if (decoded._tag === "Right") return undefined;
+  const message = decoded.left.find((error) => error.message !== undefined)?.message;
+  return (
+    message ?? "expected { groupBy: [{ target, source, transform? }], sum: { source, target } }"
+  );
+};

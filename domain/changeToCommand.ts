@@ -45,7 +45,8 @@ const mismatchedKey = (keys: AttributeMap, image: AttributeMap): string | undefi
 
 /**
  * The write a replica must apply for one change of the source table: INSERT/MODIFY put the new
- * image, REMOVE deletes the key. The command keeps the stream's SequenceNumber as `seq` (orders
+ * image (refused without one: the stream's view type must be NEW_IMAGE or NEW_AND_OLD_IMAGES),
+ * REMOVE deletes the key. The command keeps the stream's SequenceNumber as `seq` (orders
  * writes of one key) and the eventID as `source` (names it in reports). What a replica could
  * never store is refused here, naming the record and the field: Keys that are not one or two
  * valid S/N/B values, a new image DynamoDB would refuse (bad values, nesting past 32 levels,
@@ -68,7 +69,10 @@ export const changeToCommand = (change: ChangeRecord): E.Either<InvalidRecord, W
       seq: change.sequenceNumber,
     });
   if (change.newImage === undefined)
-    return refuse("dynamodb.NewImage", `missing on ${change.eventName}`);
+    return refuse(
+      "dynamodb.NewImage",
+      `missing on ${change.eventName}: replication needs a stream view type of NEW_IMAGE or NEW_AND_OLD_IMAGES`,
+    );
   const badImage = validateItem(change.newImage);
   if (badImage !== undefined)
     return refuse(joinPath("dynamodb.NewImage", badImage.path), badImage.reason);

@@ -21,7 +21,7 @@ const Envelope = t.type({
   ]),
 });
 
-/** One change of one item, as the domain sees it. */
+/** One change of one item, as the domain sees it; images as the stream's view type carries them. */
 export interface ChangeRecord {
   readonly eventId: string;
   readonly eventName: "INSERT" | "MODIFY" | "REMOVE";
@@ -53,7 +53,10 @@ const fieldOf = (errors: t.Errors): string => {
 
 /**
  * Decodes one raw stream record into a {@link ChangeRecord}, or an {@link InvalidRecord} that
- * names the record (eventID, or its position) and the offending field.
+ * names the record (eventID, or its position) and the offending field. Images are optional here,
+ * whatever the event: which ones a stream carries depends on its view type (KEYS_ONLY: none,
+ * NEW_IMAGE, OLD_IMAGE, NEW_AND_OLD_IMAGES), and each pipeline checks the ones it needs
+ * (replication: `changeToCommand`; aggregation: `deltasOf`; Glue needs none).
  * @example decodeChangeRecord(event.Records[0], 0)
  */
 export const decodeChangeRecord = (
@@ -77,14 +80,6 @@ export const decodeChangeRecord = (
     if (bad !== undefined)
       return E.left(invalidRecord(eventID, `${field}.${bad}`, "not a DynamoDB attribute value"));
   }
-  if (eventName !== "REMOVE" && dynamodb.NewImage === undefined)
-    return E.left(
-      invalidRecord(
-        eventID,
-        "dynamodb.NewImage",
-        `missing on ${eventName}: the stream must use NEW_IMAGE or NEW_AND_OLD_IMAGES`,
-      ),
-    );
   return E.right({
     eventId: eventID,
     eventName,

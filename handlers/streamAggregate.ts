@@ -5,10 +5,11 @@ import * as E from "fp-ts/lib/Either.js";
 import { pipe } from "fp-ts/lib/function.js";
 import { DynamoDbAggregateStore } from "../adapters/aws/DynamoDbAggregateStore.js";
 import { LogRejectSink } from "../adapters/aws/LogRejectSink.js";
-import { markerLayoutOf } from "../domain/aggregateMarkers.js";
+import { aggregationIdOf, markerLayoutOf } from "../domain/aggregateMarkers.js";
 import {
   type AggregateSpec,
   AggregateSpecCodec,
+  aggregateSpecProblem,
   seedAggregateSpec,
 } from "../domain/aggregateSpec.js";
 import { describeError, toThrowable } from "../domain/errors.js";
@@ -18,7 +19,7 @@ import type { RejectSink } from "../ports/rejectSink.js";
 import { aggregateChanges } from "../ports/useCases/aggregateChanges.js";
 import { firstFailure, streamResponse } from "./lambda/batchResponse.js";
 import { entryPoint } from "./lambda/entryPoint.js";
-import { optionalJson, readEnv, requiredString } from "./lambda/env.js";
+import { type EnvVar, optionalJson, readEnv, requiredString } from "./lambda/env.js";
 import { eventRecords } from "./lambda/eventRecords.js";
 import { pipelineFailures } from "./lambda/pipelineFailures.js";
 import { rejectionOf } from "./lambda/streamRejects.js";
@@ -87,33 +88,42 @@ export const createStreamAggregateHandler = (deps: StreamAggregateDeps) => {
   }).use(pipelineFailures("streamAggregate"));
 };
 
+/** `AGGREGATION_ID`: 1 to 64 letters, digits, `.`, `_` or `-`. */
+const aggregationIdVar: EnvVar<string | undefined> = {
+  required: false,
+  parse: (text) =>
+    /^[A-Za-z0-9._-]{1,64}$/.test(text)
+      ? E.right(text)
+      : E.left("must be 1 to 64 letters, digits, '.', '_' or '-'"),
+};
+
 /**
- * Lambda entry point. Environment: `TOTALS_TABLE` (required), `AGGREGATE_SPEC` (optional JSON).
+ * Lambda entry point. Environment: `TOTALS_TABLE` (required), `AGGREGATE_SPEC` (optional JSON),
+ * `AGGREGATION_ID` (optional: scopes the exactly-once markers; default a hash of the spec and the
+ * table, so aggregations with different specs can share a totals table).
  * @example // CDK: new NodejsFunction(this, "Totals", { entry: "node_modules/dynamodb-pipelines/handlers/streamAggregate.ts" })
  */
 export const handler = entryPoint("streamAggregate", (env) =>
   pipe(
     readEnv(env, {
       TOTALS_TABLE: requiredString,
+      AGGREGATION_ID: aggregationIdVar,
       AGGREGATE_SPEC: optionalJson((value) =>
         pipe(
           AggregateSpecCodec.decode(value),
-          E.mapLeft(
-            () =>
-              "is not an aggregate spec ({ groupBy: [{ target, source, transform? }], sum: { source, target } })",
-          ),
+          E.mapLeft(() => `is not an aggregate spec: ${aggregateSpecProblem(value)}`),
         ),
       ),
     }),
-    E.map(({ TOTALS_TABLE, AGGREGATE_SPEC }) => {
+    E.map(({ TOTALS_TABLE, AGGREGATION_ID, AGGREGATE_SPEC }) => {
       const spec = AGGREGATE_SPEC ?? seedAggregateSpec;
+      // Markers are scoped by the aggregation, so aggregations can share a totals table.
+      const aggregationId = AGGREGATION_ID ?? aggregationIdOf(spec, TOTALS_TABLE);
       return createStreamAggregateHandler({
-        store: new DynamoDbAggregateStore(
-          new DynamoDBClient({}),
-          TOTALS_TABLE,
-          spec,
-          markerLayoutOf(spec),
-        ),
+        store: new DynamoDbAggregateStore(new DynamoDBClient({}), TOTALS_TABLE, spec, {
+          ...markerLayoutOf(spec),
+          aggregationId,
+        }),
         spec,
         rejects: new LogRejectSink("streamAggregate"),
       });

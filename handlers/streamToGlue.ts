@@ -88,7 +88,8 @@ const isStringRecord = (value: unknown): value is Record<string, string> =>
   Object.values(value).every((v) => typeof v === "string");
 
 /**
- * The Lambda entry point: `GLUE_JOB_NAME` names the job, optional `GLUE_JOB_ARGUMENTS` (a JSON
+ * The Lambda entry point, for a stream of any view type (KEYS_ONLY is enough: a run needs only
+ * eventName, Keys and SequenceNumber): `GLUE_JOB_NAME` names the job, optional `GLUE_JOB_ARGUMENTS` (a JSON
  * object of strings) gives the run's arguments; the Glue client comes from the default AWS
  * configuration chain. An invalid environment fails every invocation with one error naming every
  * problem.

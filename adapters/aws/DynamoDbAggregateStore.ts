@@ -2,6 +2,7 @@ import type { DynamoDBClient } from "@aws-sdk/client-dynamodb";
 import type { MarkerLayout } from "../../domain/aggregateMarkers.js";
 import type { AggregateSpec } from "../../domain/aggregateSpec.js";
 import { AggregateStoreOverDynamoDb } from "../shared/AggregateStoreOverDynamoDb.js";
+import { defaultRetryEnv, type RetryEnv } from "../shared/retry.js";
 import { awsDynamoDbCalls } from "./awsDynamoDbCalls.js";
 
 /**
@@ -18,7 +19,8 @@ export class DynamoDbAggregateStore extends AggregateStoreOverDynamoDb {
     spec: AggregateSpec,
     layout: MarkerLayout,
     clock: () => number = Date.now,
+    retry: RetryEnv = defaultRetryEnv,
   ) {
-    super(awsDynamoDbCalls(client), table, spec, layout, clock);
+    super(awsDynamoDbCalls(client), table, spec, layout, clock, retry);
   }
 }

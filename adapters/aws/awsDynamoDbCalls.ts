@@ -2,6 +2,7 @@ import {
   BatchWriteItemCommand,
   DescribeTableCommand,
   type DynamoDBClient,
+  GetItemCommand,
   TransactWriteItemsCommand,
 } from "@aws-sdk/client-dynamodb";
 import type { DynamoDbCalls } from "../shared/dynamoDbCalls.js";
@@ -19,4 +20,5 @@ export const awsDynamoDbCalls = (client: DynamoDBClient): DynamoDbCalls => ({
   transactWriteItems: (input) =>
     callService(() => client.send(new TransactWriteItemsCommand(input))),
   describeTable: (input) => callService(() => client.send(new DescribeTableCommand(input))),
+  getItem: (input) => callService(() => client.send(new GetItemCommand(input))),
 });

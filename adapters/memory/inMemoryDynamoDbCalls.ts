@@ -16,7 +16,7 @@ import type {
 } from "../localAws/services/InMemoryDynamoDb.js";
 import { InMemoryServiceError } from "../localAws/services/serviceError.js";
 import type { DynamoDbCalls } from "../shared/dynamoDbCalls.js";
-import { fromSdkItem, fromSdkValue } from "../shared/sdkAttributes.js";
+import { fromSdkItem, fromSdkValue, toSdkItem } from "../shared/sdkAttributes.js";
 import { callService } from "../shared/serviceFailure.js";
 
 const refuse = (message: string): never => {
@@ -97,9 +97,15 @@ export const inMemoryDynamoDbCalls = (db: InMemoryDynamoDb): DynamoDbCalls => ({
   describeTable: ({ TableName }) =>
     callService(async () => {
       const schema = db.keySchema(TableName ?? "");
+      const types = db.keyTypes(TableName ?? "");
+      const keys = [schema.partitionKey, ...(schema.sortKey === undefined ? [] : [schema.sortKey])];
       return {
         Table: {
           TableName,
+          AttributeDefinitions: keys.map((name) => ({
+            AttributeName: name,
+            AttributeType: types?.[name] ?? "S",
+          })),
           KeySchema: [
             { AttributeName: schema.partitionKey, KeyType: "HASH" },
             ...(schema.sortKey === undefined
@@ -108,6 +114,11 @@ export const inMemoryDynamoDbCalls = (db: InMemoryDynamoDb): DynamoDbCalls => ({
           ],
         },
       };
+    }),
+  getItem: ({ TableName, Key }) =>
+    callService(async () => {
+      const item = db.get(TableName ?? "", fromSdkItem(Key ?? refuse("a GetItem needs its Key")));
+      return item === undefined ? {} : { Item: toSdkItem(item) };
     }),
   batchWriteItem: ({ RequestItems }) =>
     callService(async () => {

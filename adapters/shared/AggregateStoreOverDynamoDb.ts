@@ -1,47 +1,154 @@
 import type { TransactWriteItem } from "@aws-sdk/client-dynamodb";
+import * as E from "fp-ts/lib/Either.js";
 import { pipe } from "fp-ts/lib/function.js";
 import * as TE from "fp-ts/lib/TaskEither.js";
 import type { AggregateChunk } from "../../domain/aggregateChunks.js";
-import { type MarkerLayout, markerItem } from "../../domain/aggregateMarkers.js";
+import {
+  fitMarkerLayout,
+  type KeyAttribute,
+  type MarkerLayout,
+  markerItem,
+  markerKey,
+} from "../../domain/aggregateMarkers.js";
 import type { AggregateSpec } from "../../domain/aggregateSpec.js";
-import type { PipelineError } from "../../domain/errors.js";
+import { unboundedDeadline } from "../../domain/deadline.js";
+import { invalidRecord, type PipelineError, transient } from "../../domain/errors.js";
 import type { AggregateStore, ApplyOutcome } from "../../ports/aggregateStore.js";
 import type { DynamoDbCalls } from "./dynamoDbCalls.js";
 import { mapServiceError } from "./mapServiceError.js";
+import { defaultRetryEnv, type RetryEnv, withRetries } from "./retry.js";
 import { toSdkItem } from "./sdkAttributes.js";
 import type { ServiceFailure } from "./serviceFailure.js";
+
+/** What one transaction attempt ended with; `Conflict` is worth another attempt. */
+type Attempt = E.Either<PipelineError, ApplyOutcome> | "Conflict";
 
 /**
  * {@link AggregateStore} over {@link DynamoDbCalls}, whichever DynamoDB they reach: one
  * TransactWriteItems per chunk, `ADD` per total and a conditional `Put` (attribute_not_exists)
- * per marker, all or nothing. A cancellation whose reasons include ConditionalCheckFailed on
- * markers becomes `AlreadyApplied` with those markers.
+ * per marker, all or nothing. The table's key schema is read once (DescribeTable) and the marker
+ * fitted to it (a numeric sort key gets `0`; a partition key that is not a string is a
+ * configuration error). A cancellation is read whatever the order of its reasons:
+ * ConditionalCheckFailed on markers → `AlreadyApplied` with those markers; ValidationError (a
+ * total out of range, a key of the wrong type) → `InvalidRecord`, after checking (GetItem) that a
+ * lone record's marker does not exist, so a record applied before is never reported as
+ * rejected; TransactionConflict only → retried here with the shared policy.
  *
  * @example
  * const store = new AggregateStoreOverDynamoDb(calls, "totals", seedAggregateSpec, markerLayoutOf(seedAggregateSpec), Date.now);
  */
 export class AggregateStoreOverDynamoDb implements AggregateStore {
+  private fitted: MarkerLayout | undefined;
+
   constructor(
     private readonly calls: DynamoDbCalls,
     private readonly table: string,
     private readonly spec: AggregateSpec,
     private readonly layout: MarkerLayout,
     private readonly clock: () => number,
+    private readonly retry: RetryEnv = defaultRetryEnv,
   ) {}
 
   readonly apply = (chunk: AggregateChunk): TE.TaskEither<PipelineError, ApplyOutcome> =>
     pipe(
-      this.calls.transactWriteItems({ TransactItems: this.actions(chunk) }),
-      TE.map((): ApplyOutcome => ({ _tag: "Applied" })),
-      TE.orElse((failure) => {
-        const markers = appliedMarkers(chunk, failure);
-        return markers.length > 0
-          ? TE.right<PipelineError, ApplyOutcome>({ _tag: "AlreadyApplied", markers })
-          : TE.left(mapServiceError(failure, `table ${this.table}`));
-      }),
+      this.markerLayout(),
+      TE.chain((layout) => this.applyWith(layout, chunk)),
     );
 
-  private actions(chunk: AggregateChunk): TransactWriteItem[] {
+  private readonly markerLayout = (): TE.TaskEither<PipelineError, MarkerLayout> => {
+    if (this.fitted !== undefined) return TE.right(this.fitted);
+    return pipe(
+      this.calls.describeTable({ TableName: this.table }),
+      TE.mapLeft((failure): PipelineError => mapServiceError(failure, this.resource)),
+      TE.chainEitherKW(({ Table }) => {
+        const typeOf = (name: string) =>
+          Table?.AttributeDefinitions?.find((d) => d.AttributeName === name)?.AttributeType;
+        const keys = ["HASH", "RANGE"].flatMap((kind): KeyAttribute[] => {
+          const name = Table?.KeySchema?.find((k) => k.KeyType === kind)?.AttributeName;
+          const type = name === undefined ? undefined : typeOf(name);
+          return name === undefined || type === undefined ? [] : [{ name, type }];
+        });
+        return fitMarkerLayout(this.layout, this.table, keys);
+      }),
+      TE.map((layout) => {
+        this.fitted = layout;
+        return layout;
+      }),
+    );
+  };
+
+  private readonly applyWith =
+    (layout: MarkerLayout, chunk: AggregateChunk): TE.TaskEither<PipelineError, ApplyOutcome> =>
+    async () => {
+      const outcome = await withRetries(
+        () => this.attempt(layout, chunk),
+        (result) => result !== "Conflict",
+        unboundedDeadline,
+        this.retry,
+      );
+      return outcome === "Conflict"
+        ? E.left(
+            transient("TransactionConflict", `${this.resource}: concurrent writes, retries spent`),
+          )
+        : outcome;
+    };
+
+  private async attempt(layout: MarkerLayout, chunk: AggregateChunk): Promise<Attempt> {
+    const written = await this.calls.transactWriteItems({
+      TransactItems: this.actions(layout, chunk),
+    })();
+    if (E.isRight(written)) return E.right({ _tag: "Applied" });
+    const failure = written.left;
+    // DynamoDB Local refuses some invalid requests as a whole (ValidationException) before
+    // checking any condition: read as a cancellation whose only reason is the validation.
+    const validation = failure.name === "ValidationException";
+    if (failure.name !== "TransactionCanceledException" && !validation)
+      return E.left(mapServiceError(failure, this.resource));
+    const reasons = validation ? [] : (failure.CancellationReasons ?? []);
+    const markers = appliedMarkers(chunk, reasons);
+    if (markers.length > 0) return E.right({ _tag: "AlreadyApplied", markers });
+    const invalid = validation
+      ? failure.message
+      : reasons.find((reason) => reason.Code === "ValidationError")?.Message;
+    if (validation || invalid !== undefined) {
+      const [only] = chunk.markers;
+      if (chunk.markers.length === 1 && only !== undefined) {
+        const exists = await this.markerExists(layout, only);
+        if (E.isLeft(exists)) return exists;
+        if (exists.right) return E.right({ _tag: "AlreadyApplied", markers: [only] });
+      }
+      return E.left(invalidRecord("", "$", invalid ?? "refused by DynamoDB as invalid"));
+    }
+    if (reasons.some((reason) => reason.Code === "TransactionConflict")) return "Conflict";
+    return E.left(mapServiceError(failure, this.resource));
+  }
+
+  /** Whether a record's marker exists (a strongly consistent read). */
+  private async markerExists(
+    layout: MarkerLayout,
+    eventId: string,
+  ): Promise<E.Either<PipelineError, boolean>> {
+    const read = await this.calls.getItem({
+      TableName: this.table,
+      Key: toSdkItem(markerKey(layout, eventId)),
+      ConsistentRead: true,
+      ProjectionExpression: "#pk",
+      ExpressionAttributeNames: { "#pk": layout.partitionKey },
+    })();
+    return pipe(
+      read,
+      E.bimap(
+        (failure) => mapServiceError(failure, this.resource),
+        ({ Item }) => Item !== undefined,
+      ),
+    );
+  }
+
+  private get resource(): string {
+    return `table ${this.table}`;
+  }
+
+  private actions(layout: MarkerLayout, chunk: AggregateChunk): TransactWriteItem[] {
     const now = this.clock();
     return [
       ...chunk.updates.map(
@@ -59,9 +166,9 @@ export class AggregateStoreOverDynamoDb implements AggregateStore {
         (eventId): TransactWriteItem => ({
           Put: {
             TableName: this.table,
-            Item: toSdkItem(markerItem(this.layout, eventId, now)),
+            Item: toSdkItem(markerItem(layout, eventId, now)),
             ConditionExpression: "attribute_not_exists(#pk)",
-            ExpressionAttributeNames: { "#pk": this.layout.partitionKey },
+            ExpressionAttributeNames: { "#pk": layout.partitionKey },
           },
         }),
       ),
@@ -69,13 +176,11 @@ export class AggregateStoreOverDynamoDb implements AggregateStore {
   }
 }
 
-/** The chunk's markers a cancelled transaction found already written (none for other failures). */
+/** The chunk's markers a cancelled transaction found already written. */
 const appliedMarkers = (
   chunk: AggregateChunk,
-  failure: ServiceFailure,
+  reasons: NonNullable<ServiceFailure["CancellationReasons"]>,
 ): AggregateChunk["markers"] => {
-  if (failure.name !== "TransactionCanceledException") return [];
-  const reasons = failure.CancellationReasons ?? [];
   const offset = chunk.updates.length;
   return chunk.markers.filter((_, i) => reasons[offset + i]?.Code === "ConditionalCheckFailed");
 };

@@ -3,6 +3,8 @@ import type {
   BatchWriteItemOutput,
   DescribeTableCommandInput,
   DescribeTableOutput,
+  GetItemCommandInput,
+  GetItemOutput,
   TransactWriteItemsCommandInput,
   TransactWriteItemsOutput,
 } from "@aws-sdk/client-dynamodb";
@@ -27,4 +29,5 @@ export interface DynamoDbCalls {
   readonly describeTable: (
     input: DescribeTableCommandInput,
   ) => TE.TaskEither<ServiceFailure, DescribeTableOutput>;
+  readonly getItem: (input: GetItemCommandInput) => TE.TaskEither<ServiceFailure, GetItemOutput>;
 }

@@ -161,7 +161,9 @@ export const streamToGluePermissions = (
 
 /**
  * DynamoDB stream → totals. Code: TransactWriteItems of `ADD` updates and marker puts, i.e.
- * `dynamodb:UpdateItem` and `dynamodb:PutItem` on the totals table. Event source: the orders
+ * `dynamodb:UpdateItem` and `dynamodb:PutItem` on the totals table; `dynamodb:DescribeTable`
+ * (key schema, once per cold start) and `dynamodb:GetItem` (whether a refused record's marker
+ * exists). Event source: the orders
  * table's stream, when `sourceStreamArn` is given.
  * @example streamAggregatePermissions({ region: "us-east-1", account: "123456789012", totalsTable: "totals", sourceStreamArn: orders.tableStreamArn })
  */
@@ -172,6 +174,11 @@ export const streamAggregatePermissions = (
     allow(
       "AddToTotalsAndMarkRecords",
       ["dynamodb:UpdateItem", "dynamodb:PutItem"],
+      [tableArn(config, "totalsTable", config.totalsTable)],
+    ),
+    allow(
+      "ReadKeySchemaAndMarkers",
+      ["dynamodb:DescribeTable", "dynamodb:GetItem"],
       [tableArn(config, "totalsTable", config.totalsTable)],
     ),
   ],

@@ -11,6 +11,7 @@ import {
   envelopeDefects,
   HOSTILE_EVENT,
   HOSTILE_SEQUENCE,
+  missingNewImages,
   streamRecord,
 } from "../support/hostileStreamRecords.js";
 
@@ -85,7 +86,7 @@ const base = inserted({});
 
 /** Every streamAggregate case. */
 export const streamAggregateCases: ReadonlyArray<AggregateCase> = [
-  ...envelopeDefects(base).map(
+  ...[...envelopeDefects(base), ...missingNewImages(base)].map(
     ({ name, record, recordId, field }): AggregateCase => ({
       name,
       records: [record],
@@ -186,9 +187,16 @@ export const streamAggregateCases: ReadonlyArray<AggregateCase> = [
     expect: { rejected: [rejectsNew("quantity")], totals: { "2024-03-01|item-x": "-3" } },
   },
   {
-    name: "REMOVE without an OldImage (KEYS_ONLY stream): contributes nothing",
+    name: "REMOVE without an OldImage (KEYS_ONLY stream): rejected, it cannot be counted",
     records: [streamRecord("REMOVE", { keys: keys("o0") })],
-    expect: { rejected: [], totals: {} },
+    expect: { rejected: [{ recordId: HOSTILE_EVENT, field: "dynamodb.OldImage" }], totals: {} },
+  },
+  {
+    name: "MODIFY without an OldImage (NEW_IMAGE stream): rejected, the new quantity is not added",
+    records: [
+      streamRecord("MODIFY", { keys: keys("o0"), newImage: order("o0", { quantity: { N: "7" } }) }),
+    ],
+    expect: { rejected: [{ recordId: HOSTILE_EVENT, field: "dynamodb.OldImage" }], totals: {} },
   },
   {
     name: "a total beyond DynamoDB's range: the record that overflows it is rejected",

@@ -8,7 +8,12 @@ import {
   fromJson,
   nestedMapValue,
 } from "../support/hostile.js";
-import { envelopeDefects, streamRecord, withFields } from "../support/hostileStreamRecords.js";
+import {
+  envelopeDefects,
+  missingNewImages,
+  streamRecord,
+  withFields,
+} from "../support/hostileStreamRecords.js";
 
 /**
  * Hostile input for streamToGlue. Two catalogues: stream records (delivered between two good
@@ -60,6 +65,10 @@ export const glueRecordCases: ReadonlyArray<GlueRecordCase> = [
         newImage: fromJson<AttributeMap>('{"id":{"S":"__proto__"},"constructor":{"S":"x"}}'),
       }),
     ],
+    ...missingNewImages(base).map(({ name, record }) => [
+      `${name} (a KEYS_ONLY or OLD_IMAGE stream: a trigger needs no image)`,
+      record,
+    ]),
     ["empty eventID", withFields(base, { eventID: "" })],
     ["unknown extra fields", withFields(base, { userIdentity: { type: "Service" } })],
   ].map(([name, record]) => ({

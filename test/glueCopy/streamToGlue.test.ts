@@ -94,14 +94,16 @@ describe("streamToGlue (in memory)", () => {
     const { runner, starts } = scriptedRunner();
     const rejects = new InMemoryRejectSink();
     const handler = createStreamToGlueHandler({ jobs: runner, rejects });
-    const broken = streamRecord("MODIFY", { id: { S: "p1" } }); // no NewImage
-    expect(await handler({ Records: [broken] }, localContext("g"))).toEqual({
+    // Keys not a map: undecodable. (A missing NewImage is no defect: KEYS_ONLY streams.)
+    const broken = streamRecord("MODIFY", { id: { S: "p1" } });
+    const undecodable = { ...broken, dynamodb: { ...broken.dynamodb, Keys: "p1" as never } };
+    expect(await handler({ Records: [undecodable] }, localContext("g"))).toEqual({
       batchItemFailures: [],
     });
     expect(starts).toHaveLength(0);
     expect(rejects.records).toMatchObject([
       {
-        error: { recordId: broken.eventID, field: "dynamodb.NewImage" },
+        error: { recordId: broken.eventID, field: "dynamodb.Keys" },
         identity: { sequenceNumber: broken.dynamodb?.SequenceNumber },
       },
     ]);
@@ -128,9 +130,14 @@ describe("streamToGlue (in memory)", () => {
     const { runner } = scriptedRunner(["fail"]);
     const rejects = new InMemoryRejectSink();
     const handler = createStreamToGlueHandler({ jobs: runner, rejects });
-    const before = streamRecord("MODIFY", { id: { S: "b" } });
+    // Undecodable (Keys not a map); a record without a NewImage would be relevant.
+    const broken = (id: string) => {
+      const record = streamRecord("MODIFY", { id: { S: id } });
+      return { ...record, dynamodb: { ...record.dynamodb, Keys: id as never } };
+    };
+    const before = broken("b");
     const relevant = streamRecord("INSERT", { id: { S: "p" } }, payment("p", "1"));
-    const after = streamRecord("MODIFY", { id: { S: "a" } });
+    const after = broken("a");
     const records = [before, relevant, after];
     expect(await handler({ Records: records }, localContext("g"))).toEqual({
       batchItemFailures: [{ itemIdentifier: relevant.dynamodb?.SequenceNumber }],

@@ -44,6 +44,12 @@ describe("entry point permissions", () => {
         Action: ["dynamodb:UpdateItem", "dynamodb:PutItem"],
         Resource: ["arn:aws-cn:dynamodb:eu-west-1:111122223333:table/totals"],
       },
+      {
+        Sid: "ReadKeySchemaAndMarkers",
+        Effect: "Allow",
+        Action: ["dynamodb:DescribeTable", "dynamodb:GetItem"],
+        Resource: ["arn:aws-cn:dynamodb:eu-west-1:111122223333:table/totals"],
+      },
     ]);
     expect(p.eventSource).toEqual([]);
     expect(streamToGluePermissions({ ...at, jobName: "copy" }).functionCode[0]?.Resource).toEqual([

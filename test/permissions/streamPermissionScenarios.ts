@@ -59,7 +59,15 @@ export const streamPermissionScenarios: ReadonlyArray<PermissionScenario> = [
   },
   {
     name: "streamAggregate",
-    recorded: { code: ["dynamodb:PutItem", "dynamodb:UpdateItem"], eventSource: STREAM_READS },
+    recorded: {
+      code: [
+        "dynamodb:DescribeTable",
+        "dynamodb:GetItem",
+        "dynamodb:PutItem",
+        "dynamodb:UpdateItem",
+      ],
+      eventSource: STREAM_READS,
+    },
     make: async (rig) => {
       const orders = uniqueName("orders");
       const totalsTable = uniqueName("totals");
@@ -92,6 +100,38 @@ export const streamPermissionScenarios: ReadonlyArray<PermissionScenario> = [
             batchSize: 2,
           }).run();
           expect(twice.events).toHaveLength(2);
+        },
+        rare: {
+          actions: ["dynamodb:GetItem"],
+          because:
+            "a transaction DynamoDB refuses as invalid (a total out of range) is retried record by record, and a lone record's marker is read to tell a record applied before from one to reject",
+          run: async () => {
+            const largest = "9".repeat(38);
+            await applyChanges(rig.setup.dynamodb, orders, [
+              {
+                put: {
+                  order_id: { S: "big-1" },
+                  order_date: { S: "2026-01-01" },
+                  item_id: { S: "big" },
+                  quantity: { N: largest },
+                },
+              },
+              {
+                put: {
+                  order_id: { S: "big-2" },
+                  order_date: { S: "2026-01-01" },
+                  item_id: { S: "big" },
+                  quantity: { N: largest },
+                },
+              },
+            ]);
+            await quietly(() =>
+              new DynamoDbStreamPoller(rig.source.streams, streamArn, handler, {
+                ...quickStreamPolling,
+                batchSize: 10,
+              }).run(),
+            );
+          },
         },
       };
     },

@@ -13,6 +13,7 @@ import {
 import {
   envelopeDefects,
   HOSTILE_EVENT,
+  missingNewImages,
   streamRecord,
   withDynamodb,
   withFields,
@@ -193,7 +194,7 @@ const goodImages: ReadonlyArray<StreamToQueueCase> = [
 
 /** Every streamToQueue case. */
 export const streamToQueueCases: ReadonlyArray<StreamToQueueCase> = [
-  ...envelopeDefects(base).map(
+  ...[...envelopeDefects(base), ...missingNewImages(base)].map(
     ({ name, record, recordId, field }): StreamToQueueCase => ({
       name,
       record,

@@ -30,7 +30,13 @@ export interface ProxiedCall {
  */
 export type FaultAction =
   /** Answer with this service exception; the emulator never sees the call. */
-  | { readonly error: string; readonly status?: number; readonly message?: string }
+  | {
+      readonly error: string;
+      readonly status?: number;
+      readonly message?: string;
+      /** More members of a JSON-protocol error body (e.g. `CancellationReasons`). */
+      readonly details?: Readonly<Record<string, unknown>>;
+    }
   /** Forward `forward` instead of the request, then answer `answer(emulator's JSON response)`. */
   | { readonly forward: unknown; readonly answer: (response: unknown) => unknown }
   /** Answer with this JSON response (HTTP 200); the emulator never sees the call. */
@@ -55,7 +61,12 @@ export interface FaultProxy {
   readonly close: () => Promise<void>;
 }
 
-const errorBody = (headers: IncomingHttpHeaders, name: string, message: string) =>
+const errorBody = (
+  headers: IncomingHttpHeaders,
+  name: string,
+  message: string,
+  details: Readonly<Record<string, unknown>> = {},
+) =>
   headers["x-amz-target"] === undefined
     ? {
         type: "application/xml",
@@ -63,7 +74,7 @@ const errorBody = (headers: IncomingHttpHeaders, name: string, message: string) 
       }
     : {
         type: String(headers["content-type"] ?? "application/x-amz-json-1.0"),
-        text: JSON.stringify({ __type: name, message }),
+        text: JSON.stringify({ __type: name, message, ...details }),
       };
 
 /**
@@ -100,6 +111,7 @@ export const startFaultProxy = async (target: string): Promise<FaultProxy> => {
           req.headers,
           action.error,
           action.message ?? `injected ${action.error}`,
+          action.details,
         );
         res.writeHead(action.status ?? 400, {
           "content-type": answer.type,

@@ -69,6 +69,25 @@ export interface EnvelopeDefect {
 }
 
 /**
+ * Records whose stream view type lacks the new image (KEYS_ONLY, OLD_IMAGE), built from `base` (a
+ * valid INSERT): replication and aggregation must reject them naming `dynamodb.NewImage`; Glue,
+ * which needs no image, accepts them. Images are not part of the envelope.
+ */
+export const missingNewImages = (base: Record<string, unknown>): ReadonlyArray<EnvelopeDefect> =>
+  [
+    ["NewImage missing on INSERT", withDynamodb(base, { NewImage: undefined })],
+    [
+      "NewImage missing on MODIFY",
+      withDynamodb(withFields(base, { eventName: "MODIFY" }), { NewImage: undefined }),
+    ],
+  ].map(([name, record]) => ({
+    name: name as string,
+    record,
+    recordId: HOSTILE_EVENT,
+    field: "dynamodb.NewImage",
+  }));
+
+/**
  * Malformed envelopes, built from `base` (a valid INSERT): every stream entry point must reject
  * them naming the record (its eventID, else `sequence <n>`, else its position `#1`) and the field.
  */
@@ -106,16 +125,6 @@ export const envelopeDefects = (base: Record<string, unknown>): ReadonlyArray<En
       "SequenceNumber a number",
       withDynamodb(base, { SequenceNumber: 200 }),
       "dynamodb.SequenceNumber",
-    ),
-    defect(
-      "NewImage missing on INSERT",
-      withDynamodb(base, { NewImage: undefined }),
-      "dynamodb.NewImage",
-    ),
-    defect(
-      "NewImage missing on MODIFY",
-      withDynamodb(withFields(base, { eventName: "MODIFY" }), { NewImage: undefined }),
-      "dynamodb.NewImage",
     ),
     defect("NewImage a string", withDynamodb(base, { NewImage: "x" }), "dynamodb.NewImage"),
     defect("OldImage an array", withDynamodb(base, { OldImage: [] }), "dynamodb.OldImage"),

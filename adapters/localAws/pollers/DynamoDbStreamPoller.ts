@@ -28,9 +28,49 @@ const imageOf = (
 ): { readonly image?: LambdaImage } =>
   image === undefined ? {} : { image: fromSdkItem(image) as unknown as LambdaImage };
 
+/** A record's images as GetRecords sent them (DynamoDB JSON, binary as base64: Lambda's shape). */
+interface WireImages {
+  readonly Keys?: LambdaImage;
+  readonly NewImage?: LambdaImage;
+  readonly OldImage?: LambdaImage;
+}
+
+/**
+ * Runs GetRecords and also returns the images of its records as parsed from the response body
+ * with `JSON.parse`, as Lambda's runtime parses its event: the SDK's deserializer loses the value
+ * of a map entry named `__proto__` (it redefines the key before reading it), so the SDK's images
+ * cannot be used for items with such names.
+ */
+const getRecordsWithWireImages = async (
+  client: DynamoDBStreamsClient,
+  command: GetRecordsCommand,
+) => {
+  let wire: ReadonlyArray<WireImages> = [];
+  command.middlewareStack.add(
+    (next) => async (args) => {
+      const result = await next(args);
+      const response = result.response as { body?: unknown };
+      const chunks: Buffer[] = [];
+      for await (const chunk of response.body as AsyncIterable<Uint8Array>)
+        chunks.push(Buffer.from(chunk));
+      const bytes = Buffer.concat(chunks);
+      const parsed = JSON.parse(bytes.toString("utf8")) as {
+        readonly Records?: ReadonlyArray<{ readonly dynamodb?: WireImages }>;
+      };
+      wire = (parsed.Records ?? []).map((r) => r.dynamodb ?? {});
+      response.body = new Uint8Array(bytes);
+      return result;
+    },
+    { step: "deserialize", priority: "low", name: "wireImagesOfGetRecords" },
+  );
+  const response = await client.send(command);
+  return { response, wire };
+};
+
 /**
  * A record as DynamoDB Streams' GetRecords returns it, in the shape Lambda's event source
- * delivers it: attribute values in DynamoDB JSON with binary as base64 (`fromSdkItem`),
+ * delivers it: attribute values in DynamoDB JSON with binary as base64 (`wire`: the images as
+ * the response body held them; else converted with `fromSdkItem`),
  * `ApproximateCreationDateTime` in epoch seconds, `eventSourceARN` = the stream ARN.
  * @example toLambdaStreamRecord(response.Records[0], streamArn, "us-east-1")
  */
@@ -38,11 +78,15 @@ export const toLambdaStreamRecord = (
   record: SdkStreamRecord,
   streamArn: string,
   region: string,
+  wire?: WireImages,
 ): DynamoDBRecord => {
   const data = record.dynamodb ?? {};
-  const keys = imageOf(data.Keys as Record<string, SdkAttributeValue> | undefined).image;
-  const newImage = imageOf(data.NewImage as Record<string, SdkAttributeValue> | undefined).image;
-  const oldImage = imageOf(data.OldImage as Record<string, SdkAttributeValue> | undefined).image;
+  const keys =
+    wire?.Keys ?? imageOf(data.Keys as Record<string, SdkAttributeValue> | undefined).image;
+  const newImage =
+    wire?.NewImage ?? imageOf(data.NewImage as Record<string, SdkAttributeValue> | undefined).image;
+  const oldImage =
+    wire?.OldImage ?? imageOf(data.OldImage as Record<string, SdkAttributeValue> | undefined).image;
   const created = data.ApproximateCreationDateTime;
   return {
     ...(record.eventID === undefined ? {} : { eventID: record.eventID }),
@@ -117,14 +161,17 @@ export const dynamoDbStreamApi = (
   },
   getRecords: async (_shardId, iterator, limit) => {
     const region = await client.config.region();
-    const response = await client.send(
+    const { response, wire } = await getRecordsWithWireImages(
+      client,
       new GetRecordsCommand({
         ShardIterator: iterator,
         Limit: Math.min(limit, MAX_GET_RECORDS),
       }),
     );
     return {
-      records: (response.Records ?? []).map((r) => toLambdaStreamRecord(r, streamArn, region)),
+      records: (response.Records ?? []).map((r, i) =>
+        toLambdaStreamRecord(r, streamArn, region, wire[i]),
+      ),
       nextIterator: response.NextShardIterator,
       caughtUp: true,
     };

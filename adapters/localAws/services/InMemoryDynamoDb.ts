@@ -117,6 +117,11 @@ export class InMemoryDynamoDb {
     return this.table(table).schema;
   }
 
+  /** The key attributes' declared types (AttributeDefinitions), if the table declared them. */
+  keyTypes(table: string): KeyTypes | undefined {
+    return this.table(table).keyTypes;
+  }
+
   /** The item with this key, if any. */
   get(table: string, key: AttributeMap): AttributeMap | undefined {
     const t = this.table(table);
