@@ -7,6 +7,7 @@ import { promisify } from "node:util";
 import { GetItemCommand } from "@aws-sdk/client-dynamodb";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createTable, emulatorClients, emulatorEndpoints } from "../support/emulators.js";
+import { withBuildLock } from "../support/packageBuild.js";
 
 /**
  * The package as a user gets it: `npm pack` (which builds dist/ through `prepack`) into a
@@ -92,7 +93,10 @@ beforeAll(async () => {
   project = join(temp, "project");
   await mkdir(project);
   // `prepack` runs `npm run build`, so the tarball never carries a stale or missing dist/.
-  await run("npm", ["pack", "--pack-destination", temp], { cwd: REPO, env: npmEnv() });
+  // Under the build lock: other test files read dist/ while no one rebuilds it.
+  await withBuildLock(() =>
+    run("npm", ["pack", "--pack-destination", temp], { cwd: REPO, env: npmEnv() }),
+  );
   const tarball = (await readdir(temp)).find((file) => file.endsWith(".tgz"));
   if (tarball === undefined) throw new Error(`npm pack wrote no tarball into ${temp}`);
   packed = (await run("tar", ["-tzf", join(temp, tarball)], { cwd: temp }))
