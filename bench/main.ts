@@ -1,13 +1,14 @@
 /**
- * `npm run bench`: the five figures of issue 5, each next to its baseline measured in this same
+ * `npm run bench`: the five figures of issue 5 (and figure 6, SDK bundled or from the runtime), each next to its baseline measured in this same
  * run, as a ratio, with the machine and the package versions. Sizes and rounds can be lowered
  * for a quick run (BENCH_CSV_MB, BENCH_CSV_RSS_MB, BENCH_STREAM_RECORDS, BENCH_LOAD_ROUNDS,
- * BENCH_E2E_RECORDS, BENCH_E2E_ROUNDS); BENCH_ONLY=1,3 runs some figures.
+ * BENCH_E2E_RECORDS, BENCH_E2E_ROUNDS, BENCH_SDK_ROUNDS); BENCH_ONLY=1,3 runs some figures.
  */
 import { readFileSync } from "node:fs";
 import { cpus, loadavg, totalmem } from "node:os";
 import { apiCostFigure } from "./apiCost.js";
 import { bundleFigure } from "./bundleFigure.js";
+import { bundleSdkFigure } from "./bundleSdk.js";
 import { csvLoadFigure } from "./csvLoad.js";
 import { endToEndFigure } from "./endToEnd.js";
 import { type FigureResult, formatLine, printFigure } from "./harness.js";
@@ -47,6 +48,7 @@ const figures: ReadonlyArray<readonly [string, () => Promise<FigureResult>]> = [
   ["3", apiCostFigure],
   ["4", bundleFigure],
   ["5", endToEndFigure],
+  ["6", bundleSdkFigure],
 ];
 
 const only = (process.env.BENCH_ONLY ?? "").split(",").filter((s) => s.trim() !== "");

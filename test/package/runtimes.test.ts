@@ -16,12 +16,12 @@ import {
   scanTable,
 } from "../../bin/emulatorResources.js";
 import { emulatorEnvironment } from "../../bin/localEmulators.js";
+import { LAMBDA_NODE_MAJORS, nodeBinary } from "../../bin/nodeRuntimes.js";
 import { csvBody, csvSchema } from "../../bin/scenarioData.js";
 import { marshalJson } from "../../domain/attributeValue.js";
 import { EVENT_LOG_KEY_SCHEMA } from "../../domain/eventLog.js";
 import { emulatorClients, emulatorEndpoints, uniqueName } from "../support/emulators.js";
 import { kinesisEvent, kinesisRecord } from "../support/kinesis.js";
-import { LAMBDA_NODE_MAJORS, nodeBinary } from "../support/nodeRuntimes.js";
 import {
   ENTRY_POINTS,
   type EntryPointName,

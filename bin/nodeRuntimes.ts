@@ -1,13 +1,33 @@
+import { execFile } from "node:child_process";
 import { access, constants } from "node:fs/promises";
 import { homedir, tmpdir } from "node:os";
 import { join } from "node:path";
-import { npmEnv, REPO, runProgram } from "./packageBuild.js";
+import { promisify } from "node:util";
 
 /**
  * Node.js binaries of the Lambda runtimes (nodejs22.x, nodejs24.x), installed from the npm
  * registry (packages `node-<platform>-<arch>@<major>`) into a cache outside the repository's
- * node_modules, kept between runs. `DYNAMODB_PIPELINES_RUNTIMES` moves the cache.
+ * node_modules, kept between runs. `DYNAMODB_PIPELINES_RUNTIMES` moves the cache. Used by the
+ * runtime tests (test/package/runtimes.test.ts) and the SDK bench (bench/bundleSdk.ts).
  */
+
+/** npm's variables naming the project of an enclosing `npm test`/`npm run` are dropped. */
+const npmEnv = (): NodeJS.ProcessEnv =>
+  Object.fromEntries(
+    Object.entries(process.env).filter(
+      ([name]) => !/^npm_(lifecycle_|package_|config_local_prefix$)/.test(name),
+    ),
+  );
+
+const run = async (file: string, args: ReadonlyArray<string>): Promise<string> => {
+  try {
+    const options = { env: npmEnv(), timeout: 300_000, maxBuffer: 16 * 1024 * 1024 };
+    return (await promisify(execFile)(file, args, options)).stdout;
+  } catch (error) {
+    const { stderr, message } = error as { stderr?: string; message: string };
+    throw new Error(`${file} ${args.join(" ")} failed: ${message}\n${stderr ?? ""}`);
+  }
+};
 
 /** The Node.js majors of Lambda's current runtimes. */
 export const LAMBDA_NODE_MAJORS = [22, 24] as const;
@@ -25,7 +45,7 @@ const binaryOf = (major: number): string =>
 const versionOf = async (binary: string): Promise<string | undefined> => {
   try {
     await access(binary, constants.X_OK);
-    return (await runProgram(binary, ["--version"], { cwd: REPO, timeout: 30_000 })).trim();
+    return (await run(binary, ["--version"])).trim();
   } catch {
     return undefined;
   }
@@ -41,23 +61,18 @@ export const nodeBinary = async (major: number): Promise<string> => {
   if ((await versionOf(binary))?.startsWith(`v${major}.`)) return binary;
   const spec = `${packageName}@${major}`;
   const prefix = join(runtimesCache(), `node${major}`);
-  const options = { cwd: REPO, env: npmEnv(), timeout: 300_000 };
   try {
-    await runProgram("npm", ["view", spec, "version"], options);
-    await runProgram(
-      "npm",
-      [
-        "install",
-        "--prefix",
-        prefix,
-        spec,
-        "--no-save",
-        "--prefer-offline",
-        "--no-audit",
-        "--no-fund",
-      ],
-      options,
-    );
+    await run("npm", ["view", spec, "version"]);
+    await run("npm", [
+      "install",
+      "--prefix",
+      prefix,
+      spec,
+      "--no-save",
+      "--prefer-offline",
+      "--no-audit",
+      "--no-fund",
+    ]);
   } catch (error) {
     throw new Error(
       `Node.js ${major} (npm package ${spec}) could not be installed into ${prefix}: ${(error as Error).message}`,
