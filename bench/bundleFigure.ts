@@ -65,7 +65,7 @@ export const bundleFigure = async (): Promise<FigureResult> => {
     });
   }
   return {
-    title: "4. Bundles (esbuild: ESM, minified, source maps, node20, SDK from its ESM build)",
+    title: "4. Bundles (esbuild: ESM, minified, source maps, node22, SDK from its ESM build)",
     lines,
     notes: [
       `baseline dist/baseline/powertoolsHandler.mjs: ${kb(baseline.bytes)}, load ${baseMs.toFixed(1)} ms`,

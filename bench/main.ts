@@ -1,6 +1,7 @@
 /**
- * `npm run bench`: the five figures of issue 5 (and figure 6, SDK bundled or from the runtime), each next to its baseline measured in this same
- * run, as a ratio, with the machine and the package versions. Sizes and rounds can be lowered
+ * `npm run bench`: the five figures of issue 5 and figure 6 (AWS SDK bundled or taken from the
+ * runtime), each next to its baseline measured in this same run, as a ratio, with the machine
+ * and the package versions. Sizes and rounds can be lowered
  * for a quick run (BENCH_CSV_MB, BENCH_CSV_RSS_MB, BENCH_STREAM_RECORDS, BENCH_LOAD_ROUNDS,
  * BENCH_E2E_RECORDS, BENCH_E2E_ROUNDS, BENCH_SDK_ROUNDS); BENCH_ONLY=1,3 runs some figures.
  */
