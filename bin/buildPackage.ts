@@ -20,7 +20,7 @@ import { build } from "esbuild";
 import { bundleOptions, entryPoints } from "./bundleOptions.js";
 
 /** What dist/ holds that this build writes (bench bundles elsewhere in dist/ are left alone). */
-const OUTPUTS = ["domain", "ports", "adapters", "handlers", "lambda"];
+const OUTPUTS = ["domain", "ports", "adapters", "handlers", "cdk", "lambda"];
 
 /**
  * `queueToTable` → `createQueueToTableHandler`.
