@@ -1,8 +1,8 @@
 /**
  * `npm run build` (and `prepack`): the package's dist/.
  *
- * 1. tsc (tsconfig.build.json): domain, ports, adapters and handlers as ESM JavaScript with
- *    `.d.ts` and source maps, under dist/ with the source layout.
+ * 1. tsc (tsconfig.build.json): domain, ports, adapters, handlers and cdk (the constructs) as
+ *    ESM JavaScript with `.d.ts` and source maps, under dist/ with the source layout.
  * 2. esbuild: each Lambda entry point as one self-contained ESM file,
  *    dist/lambda/<entryPoint>/index.mjs (minified, source map, every dependency inside, the AWS
  *    SDK from its ESM build). The package's `./handlers/<entryPoint>` export resolves to it, so
@@ -20,7 +20,7 @@ import { build } from "esbuild";
 import { bundleOptions, entryPoints } from "./bundleOptions.js";
 
 /** What dist/ holds that this build writes (bench bundles elsewhere in dist/ are left alone). */
-const OUTPUTS = ["domain", "ports", "adapters", "handlers", "lambda"];
+const OUTPUTS = ["domain", "ports", "adapters", "handlers", "cdk", "lambda"];
 
 /**
  * `queueToTable` → `createQueueToTableHandler`.

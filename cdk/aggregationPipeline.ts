@@ -1,0 +1,107 @@
+/**
+ * Seed 002 as one construct: orders table stream → streamAggregate → totals table (TTL on
+ * `expiresAt`, the attribute the exactly-once markers expire by).
+ */
+import { RemovalPolicy } from "aws-cdk-lib";
+import type * as cloudwatch from "aws-cdk-lib/aws-cloudwatch";
+import * as dynamodb from "aws-cdk-lib/aws-dynamodb";
+import type * as sqs from "aws-cdk-lib/aws-sqs";
+import { Construct } from "constructs";
+import { type AggregateSpec, seedAggregateSpec } from "../domain/aggregateSpec.js";
+import { streamAggregatePermissions } from "../handlers/lambda/permissions.js";
+import { iteratorAgeAlarm, type StreamSourceOptions, streamSource } from "./eventSources.js";
+import { asITable, locationOf, streamArnOf } from "./location.js";
+import { PipelineFunction, type PipelineFunctionOptions } from "./pipelineFunction.js";
+import { dlqDepthAlarm, failureQueue } from "./queues.js";
+
+/**
+ * What {@link AggregationPipeline} creates unless given.
+ * @example ({ ordersTable: orders, spec: seedAggregateSpec })
+ */
+export interface AggregationPipelineProps {
+  /** The orders; needs a NEW_AND_OLD_IMAGES stream (default: a new table keyed by `order_id`). */
+  readonly ordersTable?: dynamodb.ITable;
+  /**
+   * The totals (default: a new table keyed by the spec's `groupBy` targets, strings, with TTL on
+   * `expiresAt`). A given table must have TTL on `expiresAt`, or markers are kept forever.
+   */
+  readonly totalsTable?: dynamodb.ITable;
+  /** What to sum by what (default the seed's: `quantity` per day of `order_date` and `item_id`). */
+  readonly spec?: AggregateSpec;
+  /** Scopes the markers when aggregations share a totals table (default: derived from the spec). */
+  readonly aggregationId?: string;
+  readonly stream?: StreamSourceOptions;
+  readonly functions?: PipelineFunctionOptions;
+}
+
+/**
+ * Orders → totals per group, exactly once. Settings it fixes: TRIM_HORIZON, unlimited retries, no
+ * record age (a skipped order would be missing from its total forever), partial batch responses
+ * (checkpoint at the first unapplied record), and bisect on error ON: safe because every applied
+ * record writes a marker in the same transaction as its `ADD`, so a record retried after a split
+ * is recognised and not added twice; an on-failure queue for what outlives the stream's retention.
+ * @example new AggregationPipeline(this, "Totals", { ordersTable: orders })
+ */
+export class AggregationPipeline extends Construct {
+  readonly ordersTable: dynamodb.ITable;
+  readonly totalsTable: dynamodb.ITable;
+  readonly streamFailures: sqs.Queue;
+  readonly aggregateFunction: PipelineFunction;
+  readonly alarms: ReadonlyArray<cloudwatch.Alarm>;
+
+  constructor(scope: Construct, id: string, props: AggregationPipelineProps = {}) {
+    super(scope, id);
+    const spec = props.spec ?? seedAggregateSpec;
+    const [pk, sk] = spec.groupBy;
+    const string = dynamodb.AttributeType.STRING;
+    this.ordersTable =
+      props.ordersTable ??
+      asITable(
+        new dynamodb.Table(this, "Orders", {
+          partitionKey: { name: "order_id", type: string },
+          billingMode: dynamodb.BillingMode.PAY_PER_REQUEST,
+          stream: dynamodb.StreamViewType.NEW_AND_OLD_IMAGES,
+          removalPolicy: RemovalPolicy.RETAIN,
+        }),
+      );
+    this.totalsTable =
+      props.totalsTable ??
+      asITable(
+        new dynamodb.Table(this, "Totals", {
+          partitionKey: { name: pk.target, type: string },
+          ...(sk === undefined ? {} : { sortKey: { name: sk.target, type: string } }),
+          billingMode: dynamodb.BillingMode.PAY_PER_REQUEST,
+          timeToLiveAttribute: "expiresAt",
+          removalPolicy: RemovalPolicy.RETAIN,
+        }),
+      );
+    this.streamFailures = failureQueue(this, "StreamFailures");
+
+    const sourceStreamArn = streamArnOf(this.ordersTable, "ordersTable");
+    this.aggregateFunction = new PipelineFunction(this, "StreamAggregate", {
+      ...props.functions,
+      entryPoint: "streamAggregate",
+      environment: {
+        TOTALS_TABLE: this.totalsTable.tableName,
+        AGGREGATE_SPEC: JSON.stringify(spec),
+        ...(props.aggregationId === undefined ? {} : { AGGREGATION_ID: props.aggregationId }),
+      },
+      permissions: streamAggregatePermissions({
+        ...locationOf(this),
+        totalsTable: this.totalsTable.tableName,
+        sourceStreamArn,
+      }),
+    });
+    streamSource(this.aggregateFunction.function, "OrdersStream", {
+      bisectBatchOnError: true,
+      ...props.stream,
+      eventSourceArn: sourceStreamArn,
+      onFailure: this.streamFailures,
+    });
+    this.alarms = [
+      iteratorAgeAlarm(this.aggregateFunction, this.aggregateFunction.function),
+      dlqDepthAlarm(this, "StreamFailuresAlarm", this.streamFailures),
+      this.aggregateFunction.rejectsAlarm,
+    ];
+  }
+}

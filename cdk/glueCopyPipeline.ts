@@ -1,0 +1,127 @@
+/**
+ * Seed 001 as one construct: source table stream → streamToGlue → a Glue job copying the table
+ * with ApplyMapping into the target table.
+ */
+import { mkdtempSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { RemovalPolicy } from "aws-cdk-lib";
+import type * as cloudwatch from "aws-cdk-lib/aws-cloudwatch";
+import * as dynamodb from "aws-cdk-lib/aws-dynamodb";
+import * as glue from "aws-cdk-lib/aws-glue";
+import * as iam from "aws-cdk-lib/aws-iam";
+import * as s3assets from "aws-cdk-lib/aws-s3-assets";
+import type * as sqs from "aws-cdk-lib/aws-sqs";
+import { Construct } from "constructs";
+import type { Mapping } from "../domain/applyMapping.js";
+import { streamToGluePermissions } from "../handlers/lambda/permissions.js";
+import { iteratorAgeAlarm, type StreamSourceOptions, streamSource } from "./eventSources.js";
+import { glueCopyScript } from "./glueScript.js";
+import { asITable, locationOf, streamArnOf } from "./location.js";
+import { PipelineFunction, type PipelineFunctionOptions } from "./pipelineFunction.js";
+import { dlqDepthAlarm, failureQueue } from "./queues.js";
+
+/**
+ * What {@link GlueCopyPipeline} needs; tables are created unless given.
+ * @example ({ mappings: [["id", "string", "id", "string"]], sourceTable: payments })
+ */
+export interface GlueCopyPipelineProps {
+  /** Glue's ApplyMapping: `(sourcePath, sourceType, targetPath, targetType)`. */
+  readonly mappings: ReadonlyArray<Mapping>;
+  /** The table copied; needs a stream (default: a new table keyed by `id`, string). */
+  readonly sourceTable?: dynamodb.ITable;
+  /** The copy (default: a new table keyed by `id`, string). */
+  readonly targetTable?: dynamodb.ITable;
+  /** The job's Glue version (default "4.0") and workers (default 2 × G.1X). */
+  readonly glueVersion?: string;
+  readonly numberOfWorkers?: number;
+  readonly stream?: StreamSourceOptions;
+  readonly functions?: PipelineFunctionOptions;
+}
+
+/**
+ * Table changes → a Glue copy run. Settings it fixes: TRIM_HORIZON, unlimited retries and no
+ * record age (a skipped change could leave the copy without it until some later change), partial
+ * batch responses, and bisect on error OFF: a batch starts one run, and each retried half would
+ * start another full-table copy (or be refused while one runs: the job allows one run at a
+ * time, and a refused start is retried until the running copy ends). On-failure queue for what
+ * outlives the stream's retention.
+ * @example new GlueCopyPipeline(this, "Payments", { mappings, sourceTable: payments })
+ */
+export class GlueCopyPipeline extends Construct {
+  readonly sourceTable: dynamodb.ITable;
+  readonly targetTable: dynamodb.ITable;
+  readonly job: glue.CfnJob;
+  readonly jobRole: iam.Role;
+  readonly streamFailures: sqs.Queue;
+  readonly startFunction: PipelineFunction;
+  readonly alarms: ReadonlyArray<cloudwatch.Alarm>;
+
+  constructor(scope: Construct, id: string, props: GlueCopyPipelineProps) {
+    super(scope, id);
+    const table = (name: string, stream: boolean) =>
+      asITable(
+        new dynamodb.Table(this, name, {
+          partitionKey: { name: "id", type: dynamodb.AttributeType.STRING },
+          billingMode: dynamodb.BillingMode.PAY_PER_REQUEST,
+          ...(stream ? { stream: dynamodb.StreamViewType.NEW_AND_OLD_IMAGES } : {}),
+          removalPolicy: RemovalPolicy.RETAIN,
+        }),
+      );
+    this.sourceTable = props.sourceTable ?? table("Source", true);
+    this.targetTable = props.targetTable ?? table("Target", false);
+
+    const scriptDir = mkdtempSync(join(tmpdir(), "dynamodb-pipelines-glue-"));
+    writeFileSync(join(scriptDir, "copy.py"), glueCopyScript(props.mappings));
+    const script = new s3assets.Asset(this, "Script", { path: join(scriptDir, "copy.py") });
+
+    const at = locationOf(this);
+    this.jobRole = new iam.Role(this, "JobRole", {
+      assumedBy: new iam.ServicePrincipal("glue.amazonaws.com"),
+    });
+    const allow = (actions: string[], resources: string[]) =>
+      this.jobRole.addToPolicy(new iam.PolicyStatement({ actions, resources }));
+    allow(["dynamodb:DescribeTable", "dynamodb:Scan"], [this.sourceTable.tableArn]);
+    allow(["dynamodb:DescribeTable", "dynamodb:BatchWriteItem"], [this.targetTable.tableArn]);
+    allow(["s3:GetObject"], [script.bucket.arnForObjects(script.s3ObjectKey)]);
+    allow(
+      ["logs:CreateLogGroup", "logs:CreateLogStream", "logs:PutLogEvents"],
+      [`arn:${at.partition}:logs:${at.region}:${at.account}:log-group:/aws-glue/*`],
+    );
+
+    this.job = new glue.CfnJob(this, "Job", {
+      role: this.jobRole.roleArn,
+      command: { name: "glueetl", pythonVersion: "3", scriptLocation: script.s3ObjectUrl },
+      glueVersion: props.glueVersion ?? "4.0",
+      workerType: "G.1X",
+      numberOfWorkers: props.numberOfWorkers ?? 2,
+      executionProperty: { maxConcurrentRuns: 1 },
+      defaultArguments: {
+        "--job-language": "python",
+        "--source_table": this.sourceTable.tableName,
+        "--target_table": this.targetTable.tableName,
+      },
+      description: "dynamodb-pipelines: copies the source table with ApplyMapping",
+    });
+
+    this.streamFailures = failureQueue(this, "StreamFailures");
+    const sourceStreamArn = streamArnOf(this.sourceTable, "sourceTable");
+    this.startFunction = new PipelineFunction(this, "StreamToGlue", {
+      ...props.functions,
+      entryPoint: "streamToGlue",
+      environment: { GLUE_JOB_NAME: this.job.ref },
+      permissions: streamToGluePermissions({ ...at, jobName: this.job.ref, sourceStreamArn }),
+    });
+    streamSource(this.startFunction.function, "SourceStream", {
+      bisectBatchOnError: false,
+      ...props.stream,
+      eventSourceArn: sourceStreamArn,
+      onFailure: this.streamFailures,
+    });
+    this.alarms = [
+      iteratorAgeAlarm(this.startFunction, this.startFunction.function),
+      dlqDepthAlarm(this, "StreamFailuresAlarm", this.streamFailures),
+      this.startFunction.rejectsAlarm,
+    ];
+  }
+}

@@ -1,0 +1,170 @@
+/**
+ * Seed 000 as one construct: source table stream → streamToQueue → SQS (FIFO by default) →
+ * queueToTable → replica table.
+ */
+import { RemovalPolicy } from "aws-cdk-lib";
+import type * as cloudwatch from "aws-cdk-lib/aws-cloudwatch";
+import * as dynamodb from "aws-cdk-lib/aws-dynamodb";
+import type * as sqs from "aws-cdk-lib/aws-sqs";
+import { Construct } from "constructs";
+import {
+  queueToTablePermissions,
+  streamToQueuePermissions,
+} from "../handlers/lambda/permissions.js";
+import {
+  iteratorAgeAlarm,
+  type QueueSourceOptions,
+  queueSource,
+  type StreamSourceOptions,
+  streamSource,
+} from "./eventSources.js";
+import { asITable, locationOf, streamArnOf } from "./location.js";
+import {
+  DEFAULT_TIMEOUT,
+  PipelineFunction,
+  type PipelineFunctionOptions,
+} from "./pipelineFunction.js";
+import { dlqDepthAlarm, failureQueue, queueWithDlq } from "./queues.js";
+
+/**
+ * What {@link ReplicationPipeline} creates unless given.
+ * @example ({ sourceTable: users, fifo: true })
+ */
+export interface ReplicationPipelineProps {
+  /** The table to copy; needs a NEW_AND_OLD_IMAGES stream (default: a new table keyed by `key`). */
+  readonly sourceTable?: dynamodb.ITable;
+  /** The copy (default: a new table keyed by `key`). */
+  readonly replicaTable?: dynamodb.ITable;
+  /** The key of the tables created here (default partition key `id`, string): the source's key. */
+  readonly key?: {
+    readonly partitionKey: dynamodb.Attribute;
+    readonly sortKey?: dynamodb.Attribute;
+  };
+  /**
+   * FIFO queue (default true): each key's changes arrive in order. false: a standard queue and
+   * a version table (key `pk`, TTL `expiresAt`) guarding each key's writes by sequence number.
+   */
+  readonly fifo?: boolean;
+  /** The version table for a standard queue (default: created when `fifo` is false). */
+  readonly versionTable?: dynamodb.ITable;
+  /** Receives before a message goes to the dead-letter queue (default 5). */
+  readonly maxReceiveCount?: number;
+  readonly stream?: StreamSourceOptions;
+  readonly queueSource?: QueueSourceOptions;
+  readonly functions?: PipelineFunctionOptions;
+}
+
+/**
+ * DynamoDB table → replica through SQS. Settings it fixes: the stream mapping starts at
+ * TRIM_HORIZON with unlimited retries and no record age (so no change is skipped), reports
+ * batch item failures (checkpoint at the first unsent change), bisects on error (safe: a resent
+ * change is deduplicated on FIFO, and the replica write is idempotent, last-per-key, and
+ * sequence-guarded on a standard queue); the queue keeps messages 6× the consumer's timeout
+ * invisible and moves poison messages to a dead-letter queue; the consumer reads 10 messages a
+ * batch and reports failures per message (on FIFO, a failed message fails the rest of its group).
+ * @example new ReplicationPipeline(this, "Users", { sourceTable: users })
+ */
+export class ReplicationPipeline extends Construct {
+  readonly sourceTable: dynamodb.ITable;
+  readonly replicaTable: dynamodb.ITable;
+  readonly versionTable: dynamodb.ITable | undefined;
+  readonly queue: sqs.Queue;
+  readonly deadLetterQueue: sqs.Queue;
+  /** Stream records Lambda gave up on (only after the stream's 24-hour retention). */
+  readonly streamFailures: sqs.Queue;
+  readonly streamFunction: PipelineFunction;
+  readonly queueFunction: PipelineFunction;
+  readonly alarms: ReadonlyArray<cloudwatch.Alarm>;
+
+  constructor(scope: Construct, id: string, props: ReplicationPipelineProps = {}) {
+    super(scope, id);
+    const fifo = props.fifo ?? true;
+    const key = props.key ?? { partitionKey: { name: "id", type: dynamodb.AttributeType.STRING } };
+    this.sourceTable =
+      props.sourceTable ??
+      asITable(
+        new dynamodb.Table(this, "Source", {
+          ...key,
+          billingMode: dynamodb.BillingMode.PAY_PER_REQUEST,
+          stream: dynamodb.StreamViewType.NEW_AND_OLD_IMAGES,
+          removalPolicy: RemovalPolicy.RETAIN,
+        }),
+      );
+    this.replicaTable =
+      props.replicaTable ??
+      asITable(
+        new dynamodb.Table(this, "Replica", {
+          ...key,
+          billingMode: dynamodb.BillingMode.PAY_PER_REQUEST,
+          removalPolicy: RemovalPolicy.RETAIN,
+        }),
+      );
+    this.versionTable = fifo
+      ? props.versionTable
+      : (props.versionTable ??
+        asITable(
+          new dynamodb.Table(this, "Versions", {
+            partitionKey: { name: "pk", type: dynamodb.AttributeType.STRING },
+            billingMode: dynamodb.BillingMode.PAY_PER_REQUEST,
+            timeToLiveAttribute: "expiresAt",
+            removalPolicy: RemovalPolicy.DESTROY,
+          }),
+        ));
+
+    const timeout = props.functions?.timeout ?? DEFAULT_TIMEOUT;
+    const queues = queueWithDlq(this, "Changes", {
+      fifo,
+      consumerTimeout: timeout,
+      ...(props.maxReceiveCount === undefined ? {} : { maxReceiveCount: props.maxReceiveCount }),
+    });
+    this.queue = queues.queue;
+    this.deadLetterQueue = queues.deadLetterQueue;
+    this.streamFailures = failureQueue(this, "StreamFailures");
+
+    const at = locationOf(this);
+    const sourceStreamArn = streamArnOf(this.sourceTable, "sourceTable");
+    this.streamFunction = new PipelineFunction(this, "StreamToQueue", {
+      ...props.functions,
+      entryPoint: "streamToQueue",
+      environment: { QUEUE_URL: this.queue.queueUrl },
+      permissions: streamToQueuePermissions({
+        ...at,
+        queueName: this.queue.queueName,
+        sourceStreamArn,
+      }),
+    });
+    streamSource(this.streamFunction.function, "SourceStream", {
+      bisectBatchOnError: true,
+      ...props.stream,
+      eventSourceArn: sourceStreamArn,
+      onFailure: this.streamFailures,
+    });
+
+    this.queueFunction = new PipelineFunction(this, "QueueToTable", {
+      ...props.functions,
+      entryPoint: "queueToTable",
+      environment: {
+        TABLE_NAME: this.replicaTable.tableName,
+        ...(this.versionTable === undefined ? {} : { VERSION_TABLE: this.versionTable.tableName }),
+      },
+      permissions: queueToTablePermissions({
+        ...at,
+        tableName: this.replicaTable.tableName,
+        queueName: this.queue.queueName,
+        ...(this.versionTable === undefined ? {} : { versionTable: this.versionTable.tableName }),
+      }),
+    });
+    queueSource(this.queueFunction.function, "Changes", {
+      ...props.queueSource,
+      queue: this.queue,
+    });
+
+    this.alarms = [
+      iteratorAgeAlarm(this.streamFunction, this.streamFunction.function),
+      dlqDepthAlarm(this, "ChangesDlqAlarm", this.deadLetterQueue),
+      dlqDepthAlarm(this, "StreamFailuresAlarm", this.streamFailures),
+      this.streamFunction.rejectsAlarm,
+      this.queueFunction.rejectsAlarm,
+    ];
+  }
+}
