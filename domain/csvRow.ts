@@ -91,7 +91,7 @@ const emptyCell = (column: CsvColumn, layout: CsvLayout): AttributeValue | undef
 };
 
 const isKeyColumn = (layout: CsvLayout, name: string): boolean =>
-  name === layout.key.partitionKey || name === layout.key.sortKey;
+  layout.key !== undefined && (name === layout.key.partitionKey || name === layout.key.sortKey);
 
 const cellsOf = (
   layout: CsvLayout,
@@ -182,8 +182,10 @@ export const csvRowToItem = (
 };
 
 /**
- * Maps one row to the put command that writes it, keyed by the layout's key; `source` = row id.
- * @example csvRowToCommand(layout, ["1", "x"], "s3://in/k.csv?etag=e#L2") // right: { op: "put", key: { id: { S: "1" } }, … }
+ * Maps one row to the put command that writes it; `source` = row id. Keyed by the layout's key
+ * when the schema names one; else its key is empty (`{}`): the row travels as an item and the
+ * reader keys it by its table's key schema (domain/messageBody.ts).
+ * @example csvRowToCommand(layout, ["1", "x"], "s3://in/k.csv?etag=e#L2") // right: { op: "put", key: {}, item: { id: { S: "1" }, … }, … }
  */
 export const csvRowToCommand = (
   layout: CsvLayout,
@@ -192,6 +194,8 @@ export const csvRowToCommand = (
 ): E.Either<InvalidRecord, PutCommand> => {
   const item = csvRowToItem(layout, row, rowId);
   if (E.isLeft(item)) return item;
+  if (layout.key === undefined)
+    return E.right({ op: "put", key: {}, item: item.right, source: rowId });
   const key = keyOf(item.right, layout.key);
   // Unreachable with a layout from bindHeader (key columns exist, are non-empty and not skipped).
   if (key === undefined)

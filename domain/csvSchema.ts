@@ -24,10 +24,15 @@ export type ColumnType =
  */
 export type EmptyAs = "omit" | "null" | "emptyString";
 
-/** The CSV_SCHEMA model: column types (unlisted columns are strings), the key, empty cells. */
+/**
+ * The CSV_SCHEMA model: column types (unlisted columns are strings), empty cells, and optionally
+ * the key. Without `key`, rows travel as items and the target table's key schema keys them
+ * (queueToTable, DescribeTable); with it, the key columns must be non-empty and the key travels
+ * with the row (checked against the item by the reader).
+ */
 export interface CsvSchema {
   readonly columns: Readonly<Record<string, ColumnType>>;
-  readonly key: KeySchema;
+  readonly key?: KeySchema;
   readonly emptyAs?: EmptyAs;
 }
 
@@ -42,10 +47,9 @@ const ColumnTypeCodec = t.keyof({
 });
 
 const Shape = t.intersection([
-  t.type({
-    key: t.intersection([t.type({ partitionKey: t.string }), t.partial({ sortKey: t.string })]),
-  }),
+  t.type({}),
   t.partial({
+    key: t.intersection([t.type({ partitionKey: t.string }), t.partial({ sortKey: t.string })]),
     columns: t.record(t.string, ColumnTypeCodec),
     emptyAs: t.keyof({ omit: null, null: null, emptyString: null }),
   }),
@@ -70,6 +74,7 @@ const pathOf = (errors: t.Errors): string =>
     .join(".") || "$";
 
 const checkSchema = (schema: CsvSchema): string | undefined => {
+  if (schema.key === undefined) return undefined;
   const { partitionKey, sortKey } = schema.key;
   if (partitionKey === "") return "key.partitionKey is empty";
   if (sortKey === "") return "key.sortKey is empty";
@@ -90,13 +95,17 @@ const checkSchema = (schema: CsvSchema): string | undefined => {
 export const decodeCsvSchema = (value: unknown): E.Either<string, CsvSchema> => {
   const decoded = Shape.decode(value);
   if (E.isLeft(decoded)) return E.left(`${pathOf(decoded.left)} is missing or invalid`);
+  if (typeof value !== "object" || value === null || Array.isArray(value))
+    return E.left("$ is missing or invalid");
   const unknown = Object.keys(value as object).filter((name) => !TOP_LEVEL.has(name));
   if (unknown.length > 0)
     return E.left(`unknown propert${unknown.length > 1 ? "ies" : "y"} ${unknown.join(", ")}`);
   const { key, columns, emptyAs } = decoded.right;
   const schema: CsvSchema = {
     columns: columns ?? {},
-    key: key.sortKey === undefined ? { partitionKey: key.partitionKey } : key,
+    ...(key === undefined
+      ? {}
+      : { key: key.sortKey === undefined ? { partitionKey: key.partitionKey } : key }),
     ...(emptyAs === undefined ? {} : { emptyAs }),
   };
   const problem = checkSchema(schema);
@@ -127,19 +136,22 @@ export interface CsvColumn {
   readonly type: ColumnType;
 }
 
-/** A schema bound to the header of one file: what each position of a row means. */
+/**
+ * A schema bound to the header of one file: what each position of a row means, and the key
+ * when the schema names one (else the target table keys the rows).
+ */
 export interface CsvLayout {
   readonly columns: ReadonlyArray<CsvColumn>;
-  readonly key: KeySchema;
+  readonly key?: KeySchema;
   readonly emptyAs: EmptyAs;
 }
 
 /**
- * Binds a schema to a file's header row. Without a schema every column is a string and the key
- * is the first column. The key columns must be in the header; header names must be unique
- * (columns with an empty name are allowed: their cells must stay empty). `headerId` names the
- * header row in errors.
- * @example bindHeader(undefined, ["id", "name"], "s3://b/k.csv#L1") // right: key { partitionKey: "id" }
+ * Binds a schema to a file's header row. Without a schema every column is a string; without a
+ * schema key the rows carry no key (the target table's key schema keys them). Key columns named
+ * by the schema must be in the header; header names must be unique (columns with an empty name
+ * are allowed: their cells must stay empty). `headerId` names the header row in errors.
+ * @example bindHeader(undefined, ["id", "name"], "s3://b/k.csv#L1") // right: no key, two string columns
  */
 export const bindHeader = (
   schema: CsvSchema | undefined,
@@ -152,22 +164,22 @@ export const bindHeader = (
       return E.left(invalidRecord(headerId, name, "duplicate column name in the header"));
     seen.add(name);
   }
-  const first = header[0];
-  const resolved: CsvSchema | undefined =
-    schema ?? (first ? { columns: {}, key: { partitionKey: first } } : undefined);
-  if (resolved === undefined)
-    return E.left(invalidRecord(headerId, "$", "the header's first column has no name"));
-  const { partitionKey, sortKey } = resolved.key;
-  for (const name of sortKey === undefined ? [partitionKey] : [partitionKey, sortKey]) {
-    if (!seen.has(name))
-      return E.left(invalidRecord(headerId, name, "key column is missing from the header"));
+  if (header.every((name) => name === ""))
+    return E.left(invalidRecord(headerId, "$", "the header has no column names"));
+  const resolved: CsvSchema = schema ?? { columns: {} };
+  if (resolved.key !== undefined) {
+    const { partitionKey, sortKey } = resolved.key;
+    for (const name of sortKey === undefined ? [partitionKey] : [partitionKey, sortKey]) {
+      if (!seen.has(name))
+        return E.left(invalidRecord(headerId, name, "key column is missing from the header"));
+    }
   }
   return E.right({
     columns: header.map((name) => ({
       name,
       type: name === "" ? "skip" : columnType(resolved, name),
     })),
-    key: resolved.key,
+    ...(resolved.key === undefined ? {} : { key: resolved.key }),
     emptyAs: resolved.emptyAs ?? "omit",
   });
 };

@@ -3,6 +3,7 @@ import * as t from "io-ts";
 import {
   type AttributeProblem,
   joinPath,
+  validateAttributeMap,
   validateItem,
   validateKey,
   validateKeyAttributes,
@@ -35,7 +36,11 @@ const Common = t.intersection([
   t.type({ key: t.UnknownRecord, source: t.string }),
   t.partial({ seq: t.string }),
 ]);
-const Put = t.intersection([Common, t.type({ item: t.UnknownRecord })]);
+/** A put's `key` is optional: the item's key attributes under the table's key schema decide. */
+const Put = t.intersection([
+  t.type({ source: t.string, item: t.UnknownRecord }),
+  t.partial({ key: t.UnknownRecord, seq: t.string }),
+]);
 
 const SEQUENCE = /^\d+$/;
 
@@ -48,7 +53,8 @@ const fieldOf = (errors: t.Errors): string => {
 
 const toJson = (command: WriteCommand): Record<string, unknown> => ({
   op: command.op,
-  key: command.key,
+  // A put without key attributes travels as an item: the reader keys it by its table.
+  ...(command.op === "put" && Object.keys(command.key).length === 0 ? {} : { key: command.key }),
   ...(command.op === "put" ? { item: command.item } : {}),
   source: command.source,
   ...(command.seq === undefined ? {} : { seq: command.seq }),
@@ -94,11 +100,49 @@ const fromProblem = (prefix: string, found: AttributeProblem) => ({
   reason: found.reason,
 });
 
+/** Whether every attribute of a carried key has the same value in the item. */
+const agreesWithItem = (key: AttributeMap, item: AttributeMap): boolean =>
+  Object.entries(key).every(([name, value]) => {
+    const own = Object.hasOwn(item, name) ? item[name] : undefined;
+    return (
+      own !== undefined &&
+      canonicalKey(normalizeKey({ [name]: own })) === canonicalKey(normalizeKey({ [name]: value }))
+    );
+  });
+
+const decodePut = (at: string, raw: unknown, schema: KeySchema): Decoded => {
+  const decoded = Put.decode(raw);
+  if (E.isLeft(decoded))
+    return E.left({
+      field: joinPath(at, fieldOf(decoded.left)),
+      reason: "missing or of the wrong type",
+    });
+  const { key, item, source, seq } = decoded.right;
+  if (seq !== undefined && !SEQUENCE.test(seq))
+    return E.left({ field: `${at}.seq`, reason: "expected a decimal sequence number" });
+  const badItem = validateItem(item) ?? validateKeyAttributes(item as AttributeMap, schema);
+  if (badItem !== undefined) return E.left(fromProblem(`${at}.item`, badItem));
+  if (key !== undefined) {
+    const badKey = validateAttributeMap(key);
+    if (badKey !== undefined) return E.left(fromProblem(`${at}.key`, badKey));
+    if (!agreesWithItem(key as AttributeMap, item as AttributeMap))
+      return E.left({ field: `${at}.key`, reason: "does not match the attributes of the item" });
+  }
+  return E.right({
+    op: "put",
+    key: normalizeKey(keyOf(item as AttributeMap, schema) as AttributeMap),
+    item: item as AttributeMap,
+    source,
+    ...(seq === undefined ? {} : { seq }),
+  });
+};
+
 const decodeCommand = (raw: unknown, index: number, schema: KeySchema): Decoded => {
   const at = `commands[${index}]`;
   const op = Op.decode(raw);
   if (E.isLeft(op)) return E.left({ field: `${at}.op`, reason: 'expected "put" or "delete"' });
-  const decoded = op.right.op === "put" ? Put.decode(raw) : Common.decode(raw);
+  if (op.right.op === "put") return decodePut(at, raw, schema);
+  const decoded = Common.decode(raw);
   if (E.isLeft(decoded))
     return E.left({
       field: joinPath(at, fieldOf(decoded.left)),
@@ -109,26 +153,40 @@ const decodeCommand = (raw: unknown, index: number, schema: KeySchema): Decoded 
     return E.left({ field: `${at}.seq`, reason: "expected a decimal sequence number" });
   const badKey = validateKey(key, schema);
   if (badKey !== undefined) return E.left(fromProblem(`${at}.key`, badKey));
-  const common = {
+  return E.right({
+    op: "delete",
     key: normalizeKey(key as AttributeMap),
     source,
     ...(seq === undefined ? {} : { seq }),
-  };
-  if (op.right.op === "delete") return E.right({ op: "delete", ...common });
-  const item = (decoded.right as unknown as { item: Record<string, unknown> }).item;
-  const badItem = validateItem(item);
-  if (badItem !== undefined) return E.left(fromProblem(`${at}.item`, badItem));
-  const itemKey = keyOf(item as AttributeMap, schema);
-  if (itemKey === undefined || canonicalKey(normalizeKey(itemKey)) !== canonicalKey(common.key))
-    return E.left({ field: `${at}.key`, reason: "does not match the key attributes of the item" });
-  return E.right({ op: "put", ...common, item: item as AttributeMap });
+  });
 };
+
+/** A command's `source` when it has a usable one (it names the rejected command). */
+const sourceOf = (raw: unknown): string | undefined => {
+  const source =
+    typeof raw === "object" && raw !== null && Object.hasOwn(raw, "source")
+      ? (raw as { source: unknown }).source
+      : undefined;
+  return typeof source === "string" && source !== "" ? source : undefined;
+};
+
+/**
+ * What one message carries: the commands that can be applied, and the commands that never can
+ * (each an `InvalidRecord` naming the message id and the field, `commands[i].…`, with the
+ * command's `source` when it has one). A bad command is rejected alone: its message-mates are
+ * applied.
+ * @example const contents: MessageContents = { commands: [put], rejected: [] };
+ */
+export interface MessageContents {
+  readonly commands: ReadonlyArray<WriteCommand>;
+  readonly rejected: ReadonlyArray<{ readonly error: InvalidRecord; readonly source?: string }>;
+}
 
 const decodeEnvelope = (
   messageId: string,
   json: Record<string, unknown>,
   schema: KeySchema,
-): E.Either<InvalidRecord, ReadonlyArray<WriteCommand>> => {
+): E.Either<InvalidRecord, MessageContents> => {
   const envelope = Envelope.decode(json);
   if (E.isLeft(envelope))
     return E.left(
@@ -139,41 +197,46 @@ const decodeEnvelope = (
       invalidRecord(messageId, "v", `unsupported message format version ${envelope.right.v}`),
     );
   const commands: WriteCommand[] = [];
+  const rejected: { error: InvalidRecord; source?: string }[] = [];
   for (const [index, raw] of envelope.right.commands.entries()) {
     const command = decodeCommand(raw, index, schema);
-    if (E.isLeft(command))
-      return E.left(invalidRecord(messageId, command.left.field, command.left.reason));
-    commands.push(command.right);
+    if (E.isLeft(command)) {
+      const source = sourceOf(raw);
+      const error = invalidRecord(messageId, command.left.field, command.left.reason);
+      rejected.push(source === undefined ? { error } : { error, source });
+    } else commands.push(command.right);
   }
-  return E.right(commands);
+  return E.right({ commands, rejected });
 };
 
 const decodeBareImage = (
   messageId: string,
   json: Record<string, unknown>,
   schema: KeySchema,
-): E.Either<InvalidRecord, ReadonlyArray<WriteCommand>> => {
+): E.Either<InvalidRecord, MessageContents> => {
   const bad = validateItem(json) ?? validateKeyAttributes(json as AttributeMap, schema);
   if (bad !== undefined) return E.left(invalidRecord(messageId, bad.path || "$", bad.reason));
   const item = json as AttributeMap;
   const key = normalizeKey(keyOf(item, schema) as AttributeMap);
-  return E.right([{ op: "put", key, item, source: messageId }]);
+  return E.right({ commands: [{ op: "put", key, item, source: messageId }], rejected: [] });
 };
 
 /**
- * Decodes a queue message body into the commands it carries. Accepts the `v: 1` envelope and, for
- * compatibility with the seed, a bare DynamoDB-JSON image (keyed with `schema`; the message id
- * becomes the command's source). Every attribute is validated as DynamoDB would; the error names
- * the message id and the field (`commands[0].item.address.lines[2]`, `"$"` when not JSON).
+ * Decodes a queue message body into the commands it carries, keyed by the TABLE's key schema:
+ * a put's key is the item's key attributes under `schema` (a key carried in the message, as
+ * older senders write it, must agree with the item but may name other attributes, e.g. a
+ * CSV's first column); deletes carry exactly the table's key. Left when the message as a whole
+ * cannot be read (not JSON, not an envelope, unknown version, or a bare image that cannot be
+ * keyed); a bad command is rejected alone (`rejected`), its message-mates decoded.
  *
- * @example decodeMessageBody("m-1", '{"id":{"S":"a"}}', { partitionKey: "id" })
- * // right([{ op: "put", key: { id: { S: "a" } }, item: { id: { S: "a" } }, source: "m-1" }])
+ * @example decodeMessage("m-1", '{"v":1,"commands":[{"op":"put","item":{"id":{"S":"a"}},"source":"r1"}]}', { partitionKey: "id" })
+ * // right({ commands: [{ op: "put", key: { id: { S: "a" } }, item: { id: { S: "a" } }, source: "r1" }], rejected: [] })
  */
-export const decodeMessageBody = (
+export const decodeMessage = (
   messageId: string,
   body: string,
   schema: KeySchema,
-): E.Either<InvalidRecord, ReadonlyArray<WriteCommand>> => {
+): E.Either<InvalidRecord, MessageContents> => {
   let json: unknown;
   try {
     json = JSON.parse(body);
@@ -187,3 +250,20 @@ export const decodeMessageBody = (
     ? decodeEnvelope(messageId, record, schema)
     : decodeBareImage(messageId, record, schema);
 };
+
+/**
+ * Decodes a queue message body, strictly: like {@link decodeMessage}, but the first bad command
+ * makes the whole message a left (for callers that need all or nothing).
+ *
+ * @example decodeMessageBody("m-1", '{"id":{"S":"a"}}', { partitionKey: "id" })
+ * // right([{ op: "put", key: { id: { S: "a" } }, item: { id: { S: "a" } }, source: "m-1" }])
+ */
+export const decodeMessageBody = (
+  messageId: string,
+  body: string,
+  schema: KeySchema,
+): E.Either<InvalidRecord, ReadonlyArray<WriteCommand>> =>
+  E.flatMap((contents: MessageContents) => {
+    const [first] = contents.rejected;
+    return first === undefined ? E.right(contents.commands) : E.left(first.error);
+  })(decodeMessage(messageId, body, schema));

@@ -3,6 +3,10 @@ import { type AttributeMap, canonicalKey } from "./attributeValue.js";
 /** Put a whole item (replaces any previous version of it). */
 export interface PutCommand {
   readonly op: "put";
+  /**
+   * The item's key. Empty (`{}`) only on its way to a table whose key schema the sender does not
+   * know (a CSV row without a schema key): it travels without `key` and the reader keys it.
+   */
   readonly key: AttributeMap;
   readonly item: AttributeMap;
   /** Where the command came from (stream eventID, `s3://bucket/key#line`, …), for error reports. */

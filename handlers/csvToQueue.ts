@@ -3,18 +3,22 @@ import middy from "@middy/core";
 import type { Context, S3Event } from "aws-lambda";
 import * as E from "fp-ts/lib/Either.js";
 import { pipe } from "fp-ts/lib/function.js";
-import { LogRejectSink } from "../adapters/aws/LogRejectSink.js";
 import { createS3Client, S3ObjectStore } from "../adapters/aws/S3ObjectStore.js";
 import { SqsMessageQueue } from "../adapters/aws/SqsMessageQueue.js";
 import { type CsvSchema, decodeCsvSchema } from "../domain/csvSchema.js";
 import { invalidRecord } from "../domain/errors.js";
-import { type CsvLoaderDeps, loadCsvObject } from "../ports/useCases/loadCsvObject.js";
+import {
+  type CsvLoaderDeps,
+  loadCsvObject,
+  rejectOrThrow,
+} from "../ports/useCases/loadCsvObject.js";
 import { retriedByTheLibrary } from "./lambda/clientConfig.js";
 import { entryPoint } from "./lambda/entryPoint.js";
 import { type EnvVar, optionalJson, readEnv, requiredString } from "./lambda/env.js";
 import { eventRecords } from "./lambda/eventRecords.js";
 import { deadlineOf } from "./lambda/invocationDeadline.js";
 import { pipelineFailures } from "./lambda/pipelineFailures.js";
+import { rejectDestinationVar, rejectSinkFor } from "./lambda/rejectDestination.js";
 import { decodeS3EventRecord } from "./lambda/s3EventRecord.js";
 
 /**
@@ -74,7 +78,9 @@ export const createCsvToQueueHandler = (deps: CsvToQueueDeps) => {
     for (const [index, record] of records.entries()) {
       const created = decodeS3EventRecord(record, index);
       if (E.isLeft(created)) {
-        await deps.rejects.reject([{ error: created.left, identity: { index } }]);
+        await rejectOrThrow(deps.rejects, [
+          { error: created.left, identity: { index }, original: record },
+        ]);
         continue;
       }
       if (created.right === undefined) continue;
@@ -82,10 +88,11 @@ export const createCsvToQueueHandler = (deps: CsvToQueueDeps) => {
       const key = decodeS3EventKey(encodedKey);
       if (key === undefined) {
         const id = `s3://${bucket}/${encodedKey}`;
-        await deps.rejects.reject([
+        await rejectOrThrow(deps.rejects, [
           {
             error: invalidRecord(id, "s3.object.key", "not a valid URL-encoded key"),
             identity: { bucket, encodedKey },
+            original: record,
           },
         ]);
         continue;
@@ -134,13 +141,14 @@ export const handler = entryPoint("csvToQueue", (env) =>
     readEnv(env, {
       QUEUE_URL: requiredString,
       CSV_SCHEMA: schemaVar,
+      REJECT_DESTINATION: rejectDestinationVar,
       ROWS_PER_MESSAGE: rowsPerMessageVar,
     }),
-    E.map(({ QUEUE_URL, CSV_SCHEMA, ROWS_PER_MESSAGE }) =>
+    E.map(({ QUEUE_URL, CSV_SCHEMA, ROWS_PER_MESSAGE, REJECT_DESTINATION }) =>
       createCsvToQueueHandler({
         objects: new S3ObjectStore(createS3Client(env)),
         queue: new SqsMessageQueue(new SQSClient(retriedByTheLibrary), QUEUE_URL),
-        rejects: new LogRejectSink("csvToQueue"),
+        rejects: rejectSinkFor("csvToQueue", REJECT_DESTINATION, env),
         rowsPerMessage: ROWS_PER_MESSAGE ?? DEFAULT_ROWS_PER_MESSAGE,
         ...(CSV_SCHEMA === undefined ? {} : { schema: CSV_SCHEMA }),
       }),

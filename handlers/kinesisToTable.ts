@@ -4,7 +4,6 @@ import type { Context, KinesisStreamBatchResponse, KinesisStreamEvent } from "aw
 import * as E from "fp-ts/lib/Either.js";
 import { pipe } from "fp-ts/lib/function.js";
 import { DynamoDbTableWriter } from "../adapters/aws/DynamoDbTableWriter.js";
-import { LogRejectSink } from "../adapters/aws/LogRejectSink.js";
 import { describeError, toThrowable } from "../domain/errors.js";
 import { decodeEventLog, kinesisRecordIdentity } from "../domain/eventLog.js";
 import type { RejectSink } from "../ports/rejectSink.js";
@@ -17,6 +16,8 @@ import { readEnv, requiredString } from "./lambda/env.js";
 import { eventRecords } from "./lambda/eventRecords.js";
 import { deadlineOf } from "./lambda/invocationDeadline.js";
 import { pipelineFailures } from "./lambda/pipelineFailures.js";
+import { rejectDestinationVar, rejectSinkFor } from "./lambda/rejectDestination.js";
+import { reportStreamRejects } from "./lambda/streamRejects.js";
 
 /**
  * The IAM statements this entry point needs, from its configuration (see handlers/lambda/permissions.ts).
@@ -67,13 +68,20 @@ export const createKinesisToTableHandler = (deps: KinesisToTableDeps) => {
         first?.index,
         report.right.rejected,
       );
-      if (rejectsNow.length > 0)
-        await deps.rejects.reject(
-          rejectsNow.map(({ index, error }) => ({
+      const reported = await reportStreamRejects(
+        deps.rejects,
+        rejectsNow.map(({ index, error }) => ({
+          index,
+          record: {
             error,
             identity: kinesisRecordIdentity(records[index]),
-          })),
-        );
+            original: records[index],
+          },
+        })),
+        response,
+        (index) => records[index]?.kinesis?.sequenceNumber,
+      );
+      if (reported !== response) return reported;
       deps.log?.({
         pipeline: "kinesisToTable",
         records: records.length,
@@ -100,11 +108,11 @@ export const createKinesisToTableHandler = (deps: KinesisToTableDeps) => {
  */
 export const handler = entryPoint("kinesisToTable", (env) =>
   pipe(
-    readEnv(env, { TABLE_NAME: requiredString }),
-    E.map(({ TABLE_NAME }) =>
+    readEnv(env, { TABLE_NAME: requiredString, REJECT_DESTINATION: rejectDestinationVar }),
+    E.map(({ TABLE_NAME, REJECT_DESTINATION }) =>
       createKinesisToTableHandler({
         table: new DynamoDbTableWriter(new DynamoDBClient(retriedByTheLibrary), TABLE_NAME),
-        rejects: new LogRejectSink("kinesisToTable"),
+        rejects: rejectSinkFor("kinesisToTable", REJECT_DESTINATION, env, { warnWhenLogged: true }),
         log: (line) => process.stdout.write(`${JSON.stringify(line)}\n`),
       }),
     ),

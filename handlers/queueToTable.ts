@@ -5,7 +5,6 @@ import * as E from "fp-ts/lib/Either.js";
 import { pipe } from "fp-ts/lib/function.js";
 import { DynamoDbSequenceGuardedTableWriter } from "../adapters/aws/DynamoDbSequenceGuardedTableWriter.js";
 import { DynamoDbTableWriter } from "../adapters/aws/DynamoDbTableWriter.js";
-import { LogRejectSink } from "../adapters/aws/LogRejectSink.js";
 import { describeError, toThrowable } from "../domain/errors.js";
 import type { RejectSink } from "../ports/rejectSink.js";
 import type { TableWriter } from "../ports/tableWriter.js";
@@ -17,6 +16,7 @@ import { optionalString, readEnv, requiredString } from "./lambda/env.js";
 import { eventRecords } from "./lambda/eventRecords.js";
 import { deadlineOf } from "./lambda/invocationDeadline.js";
 import { pipelineFailures } from "./lambda/pipelineFailures.js";
+import { rejectDestinationVar, rejectSinkFor } from "./lambda/rejectDestination.js";
 import { decodeSqsRecord, sqsRecordIdentity } from "./lambda/sqsRecord.js";
 
 /**
@@ -32,6 +32,12 @@ export { queueToTablePermissions as permissions } from "./lambda/permissions.js"
 export interface QueueToTableDeps {
   readonly table: TableWriter;
   readonly rejects: RejectSink;
+  /**
+   * What becomes of a message that cannot be read at all: `reject` (default: to `rejects`, and
+   * acknowledged) or `fail` (a batch item failure: the queue's redrive policy moves it to its
+   * dead-letter queue; what {@link handler} does without REJECT_DESTINATION).
+   */
+  readonly unreadable?: "reject" | "fail";
   /** Operational notes (transient failures); silent by default. */
   readonly log?: (message: string, detail: Readonly<Record<string, unknown>>) => void;
 }
@@ -40,9 +46,11 @@ export interface QueueToTableDeps {
  * SQS → table, correct under at-least-once delivery: the batch is applied by
  * {@link replicateMessages} (all commands reduced to the last per key, ONE `TableWriter.write`);
  * a message fails when one of its commands failed transiently, and SQS redelivers it. Invalid
- * messages and commands the table rejects as invalid will never succeed: they go to
- * `deps.rejects` AND are acknowledged, so they do not cycle through retries into the dead-letter
- * queue. On FIFO queues, once a message of a group fails, every later message of that group in
+ * messages, commands that cannot be decoded and commands the table rejects as invalid will never
+ * succeed: they go to `deps.rejects` AND are acknowledged (a bad command alone: the other commands
+ * of its message are applied), so they do not cycle through retries into the dead-letter queue —
+ * unless `deps.unreadable` is `fail`: then unreadable messages fail, for the queue's DLQ. When the
+ * sink cannot store the rejects, their messages fail instead (delivered again, never lost). On FIFO queues, once a message of a group fails, every later message of that group in
  * the batch fails too (handlers/lambda/batchResponse.ts), so a group is never applied out of order.
  *
  * Ordering: use EITHER a FIFO queue (each key's commands are delivered in order) OR a standard
@@ -62,24 +70,16 @@ export const createQueueToTableHandler = (deps: QueueToTableDeps) => {
     const messages = records.map(decodeSqsRecord);
     const report = await replicate(messages, deadlineOf(context))();
     if (E.isLeft(report)) throw toThrowable(report.left);
-    const { failed, rejected } = report.right;
-    const unreadable = new Set(report.right.unreadable);
-    const response = sqsResponse(
-      records.map((record, index) =>
-        unreadable.has(index)
-          ? { messageId: "" }
-          : { messageId: record.messageId, groupId: record.attributes?.MessageGroupId },
-      ),
-      failed.map(({ index }) => index),
-    );
-    const first = firstFailure(failed);
-    if (first !== undefined)
-      deps.log?.("some messages were not applied; SQS delivers them again", {
-        failed: response.batchItemFailures.length,
-        error: describeError(first.error),
-      });
-    if (rejected.length > 0)
-      await deps.rejects.reject(
+    const failedIndexes = new Set(report.right.failed.map(({ index }) => index));
+    const hasId = (index: number) => typeof records[index]?.messageId === "string";
+    // In `fail` mode (no destination), an unreadable message fails: the queue's redrive policy
+    // moves it to the dead-letter queue after maxReceiveCount receives.
+    const toDlq = new Set(deps.unreadable === "fail" ? report.right.unreadable.filter(hasId) : []);
+    for (const index of toDlq) failedIndexes.add(index);
+    // Every reject is reported (logged, without a destination), those failed for the DLQ too.
+    const { rejected } = report.right;
+    if (rejected.length > 0) {
+      const stored = await deps.rejects.reject(
         rejected.map(({ index, error, detail }) => {
           const record = records[index];
           const message = messages[index];
@@ -87,9 +87,34 @@ export const createQueueToTableHandler = (deps: QueueToTableDeps) => {
           return {
             error,
             identity: readable ? { ...sqsRecordIdentity(record), ...detail } : { index },
+            original: record,
           };
         }),
-      );
+      )();
+      // Not stored: the messages fail (delivered again), their rejects are not lost.
+      if (E.isLeft(stored)) {
+        for (const { index } of rejected) if (hasId(index)) failedIndexes.add(index);
+        deps.log?.("rejects were not stored; SQS delivers their messages again", {
+          error: describeError(stored.left),
+        });
+      }
+    }
+    const readableOrFailing = (index: number) =>
+      !report.right.unreadable.includes(index) || failedIndexes.has(index);
+    const response = sqsResponse(
+      records.map((record, index) =>
+        readableOrFailing(index)
+          ? { messageId: record.messageId, groupId: record.attributes?.MessageGroupId }
+          : { messageId: "" },
+      ),
+      failedIndexes,
+    );
+    const first = firstFailure(report.right.failed);
+    if (first !== undefined)
+      deps.log?.("some messages were not applied; SQS delivers them again", {
+        failed: response.batchItemFailures.length,
+        error: describeError(first.error),
+      });
     return response;
   }).use(pipelineFailures("queueToTable"));
 };
@@ -97,22 +122,28 @@ export const createQueueToTableHandler = (deps: QueueToTableDeps) => {
 /**
  * The Lambda entry point: `TABLE_NAME` (and, for a standard queue, `VERSION_TABLE`: key `pk` S,
  * TTL on `expiresAt`) from the environment, DynamoDB client from the default credential/region
- * chain, rejects logged as structured lines. With `VERSION_TABLE` set, commands carrying `seq`
+ * chain. Rejects go to `REJECT_DESTINATION` (docs/rejects.md); without it, rejected commands are
+ * logged and unreadable messages fail, so the queue's redrive policy moves them to its DLQ. With `VERSION_TABLE` set, commands carrying `seq`
  * are written by {@link DynamoDbSequenceGuardedTableWriter}; without it, by BatchWriteItem
  * (correct on a FIFO queue only).
  * @example // template.yaml: Handler: handlers/queueToTable.handler, Environment: TABLE_NAME, VERSION_TABLE
  */
 export const handler = entryPoint("queueToTable", (env) =>
   pipe(
-    readEnv(env, { TABLE_NAME: requiredString, VERSION_TABLE: optionalString }),
-    E.map(({ TABLE_NAME: table, VERSION_TABLE: versionTable }) => {
+    readEnv(env, {
+      TABLE_NAME: requiredString,
+      VERSION_TABLE: optionalString,
+      REJECT_DESTINATION: rejectDestinationVar,
+    }),
+    E.map(({ TABLE_NAME: table, VERSION_TABLE: versionTable, REJECT_DESTINATION }) => {
       const client = new DynamoDBClient(retriedByTheLibrary);
       return createQueueToTableHandler({
         table:
           versionTable === undefined
             ? new DynamoDbTableWriter(client, table)
             : new DynamoDbSequenceGuardedTableWriter(client, { table, versionTable }),
-        rejects: new LogRejectSink("queueToTable"),
+        rejects: rejectSinkFor("queueToTable", REJECT_DESTINATION, env),
+        unreadable: REJECT_DESTINATION === undefined ? "fail" : "reject",
       });
     }),
   ),

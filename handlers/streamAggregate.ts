@@ -4,7 +4,6 @@ import type { DynamoDBBatchResponse, DynamoDBStreamEvent } from "aws-lambda";
 import * as E from "fp-ts/lib/Either.js";
 import { pipe } from "fp-ts/lib/function.js";
 import { DynamoDbAggregateStore } from "../adapters/aws/DynamoDbAggregateStore.js";
-import { LogRejectSink } from "../adapters/aws/LogRejectSink.js";
 import { aggregationIdOf, markerLayoutOf } from "../domain/aggregateMarkers.js";
 import {
   type AggregateSpec,
@@ -22,7 +21,8 @@ import { entryPoint } from "./lambda/entryPoint.js";
 import { type EnvVar, optionalJson, readEnv, requiredString } from "./lambda/env.js";
 import { eventRecords } from "./lambda/eventRecords.js";
 import { pipelineFailures } from "./lambda/pipelineFailures.js";
-import { rejectionOf } from "./lambda/streamRejects.js";
+import { rejectDestinationVar, rejectSinkFor } from "./lambda/rejectDestination.js";
+import { rejectionOf, reportStreamRejects } from "./lambda/streamRejects.js";
 
 /**
  * The IAM statements this entry point needs, from its configuration (see handlers/lambda/permissions.ts).
@@ -68,8 +68,12 @@ export const createStreamAggregateHandler = (deps: StreamAggregateDeps) => {
       first?.index,
       report.rejected,
     );
-    if (rejectsNow.length > 0)
-      await deps.rejects.reject(rejectsNow.map((r) => rejectionOf(r.error, records[r.index])));
+    const reported = await reportStreamRejects(
+      deps.rejects,
+      rejectsNow.map((r) => ({ index: r.index, record: rejectionOf(r.error, records[r.index]) })),
+      response,
+      (index) => records[index]?.dynamodb?.SequenceNumber,
+    );
     deps.log?.({
       pipeline: "streamAggregate",
       records: records.length,
@@ -77,7 +81,7 @@ export const createStreamAggregateHandler = (deps: StreamAggregateDeps) => {
       duplicates: report.duplicates,
       rejected: rejectsNow.length,
     });
-    if (first === undefined) return response;
+    if (first === undefined || reported !== response) return reported;
     if (first.error._tag === "Configuration") throw toThrowable(first.error);
     deps.log?.({
       pipeline: "streamAggregate",
@@ -107,6 +111,7 @@ export const handler = entryPoint("streamAggregate", (env) =>
   pipe(
     readEnv(env, {
       TOTALS_TABLE: requiredString,
+      REJECT_DESTINATION: rejectDestinationVar,
       AGGREGATION_ID: aggregationIdVar,
       AGGREGATE_SPEC: optionalJson((value) =>
         pipe(
@@ -115,7 +120,7 @@ export const handler = entryPoint("streamAggregate", (env) =>
         ),
       ),
     }),
-    E.map(({ TOTALS_TABLE, AGGREGATION_ID, AGGREGATE_SPEC }) => {
+    E.map(({ TOTALS_TABLE, AGGREGATION_ID, AGGREGATE_SPEC, REJECT_DESTINATION }) => {
       const spec = AGGREGATE_SPEC ?? seedAggregateSpec;
       // Markers are scoped by the aggregation, so aggregations can share a totals table.
       const aggregationId = AGGREGATION_ID ?? aggregationIdOf(spec, TOTALS_TABLE);
@@ -125,7 +130,9 @@ export const handler = entryPoint("streamAggregate", (env) =>
           aggregationId,
         }),
         spec,
-        rejects: new LogRejectSink("streamAggregate"),
+        rejects: rejectSinkFor("streamAggregate", REJECT_DESTINATION, env, {
+          warnWhenLogged: true,
+        }),
       });
     }),
   ),

@@ -4,7 +4,6 @@ import type { DynamoDBBatchResponse, DynamoDBStreamEvent } from "aws-lambda";
 import * as E from "fp-ts/lib/Either.js";
 import { pipe } from "fp-ts/lib/function.js";
 import { GlueJobRunner } from "../adapters/aws/GlueJobRunner.js";
-import { LogRejectSink } from "../adapters/aws/LogRejectSink.js";
 import { describeError } from "../domain/errors.js";
 import { type ChangeRecord, decodeChangeRecord } from "../domain/streamRecord.js";
 import type { JobRunner } from "../ports/jobRunner.js";
@@ -15,7 +14,8 @@ import { entryPoint } from "./lambda/entryPoint.js";
 import { optionalJson, readEnv, requiredString } from "./lambda/env.js";
 import { eventRecords } from "./lambda/eventRecords.js";
 import { pipelineFailures } from "./lambda/pipelineFailures.js";
-import { rejectionOf } from "./lambda/streamRejects.js";
+import { rejectDestinationVar, rejectSinkFor } from "./lambda/rejectDestination.js";
+import { rejectionOf, reportStreamRejects } from "./lambda/streamRejects.js";
 
 /**
  * The IAM statements this entry point needs, from its configuration (see handlers/lambda/permissions.ts).
@@ -75,9 +75,12 @@ export const createStreamToGlueHandler = (deps: StreamToGlueDeps) => {
       });
     else if (report.runId !== undefined)
       deps.log?.({ pipeline: "streamToGlue", runId: report.runId });
-    if (rejectsNow.length > 0)
-      await deps.rejects.reject(rejectsNow.map((r) => rejectionOf(r.error, records[r.index])));
-    return response;
+    return reportStreamRejects(
+      deps.rejects,
+      rejectsNow.map((r) => ({ index: r.index, record: rejectionOf(r.error, records[r.index]) })),
+      response,
+      (index) => records[index]?.dynamodb?.SequenceNumber,
+    );
   }).use(pipelineFailures("streamToGlue"));
 };
 
@@ -99,16 +102,17 @@ export const handler = entryPoint("streamToGlue", (env) =>
   pipe(
     readEnv(env, {
       GLUE_JOB_NAME: requiredString,
+      REJECT_DESTINATION: rejectDestinationVar,
       GLUE_JOB_ARGUMENTS: optionalJson<Record<string, string>>((value) =>
         isStringRecord(value)
           ? E.right(value)
           : E.left('must be a JSON object of strings ({"--name": "value"})'),
       ),
     }),
-    E.map(({ GLUE_JOB_NAME, GLUE_JOB_ARGUMENTS }) =>
+    E.map(({ GLUE_JOB_NAME, GLUE_JOB_ARGUMENTS, REJECT_DESTINATION }) =>
       createStreamToGlueHandler({
         jobs: new GlueJobRunner(new GlueClient({}), GLUE_JOB_NAME),
-        rejects: new LogRejectSink("streamToGlue"),
+        rejects: rejectSinkFor("streamToGlue", REJECT_DESTINATION, env, { warnWhenLogged: true }),
         ...(GLUE_JOB_ARGUMENTS ? { jobArguments: GLUE_JOB_ARGUMENTS } : {}),
         log: (line) => process.stdout.write(`${JSON.stringify(line)}\n`),
       }),

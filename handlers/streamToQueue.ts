@@ -3,7 +3,6 @@ import middy from "@middy/core";
 import type { Context, DynamoDBBatchResponse, DynamoDBStreamEvent } from "aws-lambda";
 import * as E from "fp-ts/lib/Either.js";
 import { pipe } from "fp-ts/lib/function.js";
-import { LogRejectSink } from "../adapters/aws/LogRejectSink.js";
 import { SqsMessageQueue } from "../adapters/aws/SqsMessageQueue.js";
 import { describeError, toThrowable } from "../domain/errors.js";
 import { decodeChangeRecord } from "../domain/streamRecord.js";
@@ -17,7 +16,8 @@ import { readEnv, requiredString } from "./lambda/env.js";
 import { eventRecords } from "./lambda/eventRecords.js";
 import { deadlineOf } from "./lambda/invocationDeadline.js";
 import { pipelineFailures } from "./lambda/pipelineFailures.js";
-import { rejectionOf } from "./lambda/streamRejects.js";
+import { rejectDestinationVar, rejectSinkFor } from "./lambda/rejectDestination.js";
+import { rejectionOf, reportStreamRejects } from "./lambda/streamRejects.js";
 
 /**
  * SQS-safe group/deduplication ids and the FIFO group of an item (see ports/useCases/forwardChanges.ts).
@@ -69,8 +69,13 @@ export const createStreamToQueueHandler = (deps: StreamToQueueDeps) => {
         first?.index,
         report.right.rejected,
       );
-      if (rejectsNow.length > 0)
-        await deps.rejects.reject(rejectsNow.map((r) => rejectionOf(r.error, records[r.index])));
+      const reported = await reportStreamRejects(
+        deps.rejects,
+        rejectsNow.map((r) => ({ index: r.index, record: rejectionOf(r.error, records[r.index]) })),
+        response,
+        (index) => records[index]?.dynamodb?.SequenceNumber,
+      );
+      if (reported !== response) return reported;
       const [resumeAt] = response.batchItemFailures;
       if (first !== undefined && resumeAt !== undefined)
         deps.log?.("some records were not sent; Lambda retries from the first", {
@@ -90,11 +95,11 @@ export const createStreamToQueueHandler = (deps: StreamToQueueDeps) => {
  */
 export const handler = entryPoint("streamToQueue", (env) =>
   pipe(
-    readEnv(env, { QUEUE_URL: requiredString }),
-    E.map(({ QUEUE_URL }) =>
+    readEnv(env, { QUEUE_URL: requiredString, REJECT_DESTINATION: rejectDestinationVar }),
+    E.map(({ QUEUE_URL, REJECT_DESTINATION }) =>
       createStreamToQueueHandler({
         queue: new SqsMessageQueue(new SQSClient(retriedByTheLibrary), QUEUE_URL),
-        rejects: new LogRejectSink("streamToQueue"),
+        rejects: rejectSinkFor("streamToQueue", REJECT_DESTINATION, env, { warnWhenLogged: true }),
       }),
     ),
   ),

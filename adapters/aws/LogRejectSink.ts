@@ -1,3 +1,5 @@
+import * as TE from "fp-ts/lib/TaskEither.js";
+import type { PipelineError } from "../../domain/errors.js";
 import type { RejectedRecord, RejectSink } from "../../ports/rejectSink.js";
 
 /**
@@ -11,7 +13,10 @@ export class LogRejectSink implements RejectSink {
     private readonly write: (line: string) => void = (line) => process.stderr.write(`${line}\n`),
   ) {}
 
-  readonly reject = async (records: ReadonlyArray<RejectedRecord>): Promise<void> => {
+  readonly reject = (records: ReadonlyArray<RejectedRecord>): TE.TaskEither<PipelineError, void> =>
+    TE.fromIO(() => this.log(records));
+
+  private log(records: ReadonlyArray<RejectedRecord>): void {
     for (const { error, identity } of records) {
       const line = {
         level: "ERROR",
@@ -23,7 +28,7 @@ export class LogRejectSink implements RejectSink {
       };
       this.write(stringifyWith(line, identity));
     }
-  };
+  }
 }
 
 /**

@@ -3,7 +3,7 @@ import type { GetObjectCommandInput } from "@aws-sdk/client-s3";
 import type { ObjectLocation, ObjectStore } from "../../ports/objectStore.js";
 import { InMemoryServiceError } from "../localAws/services/serviceError.js";
 import { ObjectStoreOverS3 } from "../shared/ObjectStoreOverS3.js";
-import type { GetObjectOutput } from "../shared/s3Calls.js";
+import type { GetObjectOutput, S3PutCalls } from "../shared/s3Calls.js";
 import { callService } from "../shared/serviceFailure.js";
 
 interface StoredVersion {
@@ -84,6 +84,22 @@ export class InMemoryObjectStore implements ObjectStore {
   /** DeleteObject (every version, for simplicity). */
   delete(bucket: string, key: string): void {
     this.bucket(bucket).objects.delete(key);
+  }
+
+  /** PutObject as {@link S3PutCalls} (the reject sink's code runs on it). */
+  readonly putCalls: S3PutCalls = {
+    putObject: (input) =>
+      callService(async () => ({ ETag: this.put(input.Bucket, input.Key, input.Body).etag })),
+  };
+
+  /** The text of an object's latest version (reject documents, in tests). */
+  text(bucket: string, key: string): string {
+    return new TextDecoder().decode(this.find({ bucket, key }).bytes);
+  }
+
+  /** The keys of a bucket's objects under `prefix`, sorted. */
+  keys(bucket: string, prefix = ""): string[] {
+    return [...this.bucket(bucket).objects.keys()].filter((k) => k.startsWith(prefix)).sort();
   }
 
   /** {@link ObjectStore.open}: the S3 object store's code, bound to {@link getObject}. */

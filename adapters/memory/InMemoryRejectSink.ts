@@ -1,3 +1,5 @@
+import * as TE from "fp-ts/lib/TaskEither.js";
+import type { PipelineError } from "../../domain/errors.js";
 import type { RejectedRecord, RejectSink } from "../../ports/rejectSink.js";
 
 /**
@@ -6,7 +8,8 @@ import type { RejectedRecord, RejectSink } from "../../ports/rejectSink.js";
  */
 export class InMemoryRejectSink implements RejectSink {
   readonly records: RejectedRecord[] = [];
-  readonly reject = async (records: ReadonlyArray<RejectedRecord>): Promise<void> => {
-    this.records.push(...records);
-  };
+  readonly reject = (records: ReadonlyArray<RejectedRecord>): TE.TaskEither<PipelineError, void> =>
+    TE.fromIO(() => {
+      this.records.push(...records);
+    });
 }

@@ -25,3 +25,33 @@ export interface S3Calls {
     input: GetObjectCommandInput,
   ) => TE.TaskEither<ServiceFailure, GetObjectOutput>;
 }
+
+/**
+ * The S3 operation a reject sink needs, SDK-shaped: PutObject of a text body.
+ * Bound to S3 by adapters/aws and to the in-memory S3 by adapters/memory.
+ *
+ * @example
+ * await calls.putObject({ Bucket: "rejects", Key: "queueToTable/….json", Body: "{…}" })();
+ */
+export interface S3PutCalls {
+  readonly putObject: (input: PutObjectInput) => TE.TaskEither<ServiceFailure, PutObjectOutput>;
+}
+
+/**
+ * The fields of PutObject's request the sink sends (the SDK's input has them).
+ * @example const input: PutObjectInput = { Bucket: "rejects", Key: "a.json", Body: "{}", ContentType: "application/json" };
+ */
+export interface PutObjectInput {
+  readonly Bucket: string;
+  readonly Key: string;
+  readonly Body: string;
+  readonly ContentType?: string;
+}
+
+/**
+ * The fields of PutObject's response the sink reads.
+ * @example const output: PutObjectOutput = { ETag: '"…"' };
+ */
+export interface PutObjectOutput {
+  readonly ETag?: string | undefined;
+}

@@ -15,13 +15,14 @@ import {
 } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import type { KeySchema } from "../../domain/attributeValue.js";
 import type { CsvSchema } from "../../domain/csvSchema.js";
 
 /** The header row; `price` and `qty` are numbers, `active` a boolean, key (sku, store). */
 export const CSV_HEADER = "sku,store,name,price,qty,active,notes,updated\n";
 
 /** The CSV_SCHEMA the benchmark loads the file with. */
-export const benchCsvSchema: CsvSchema = {
+export const benchCsvSchema: CsvSchema & { readonly key: KeySchema } = {
   columns: { price: "number", qty: "number", active: "boolean" },
   key: { partitionKey: "sku", sortKey: "store" },
 };

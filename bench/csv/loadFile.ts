@@ -61,9 +61,10 @@ export const loadFile = async (
       objects: fileObjectStore(path),
       queue,
       rejects: {
-        reject: async (records) => {
-          rejected += records.length;
-        },
+        reject: (records) =>
+          TE.fromIO(() => {
+            rejected += records.length;
+          }),
       },
       schema: benchCsvSchema,
       rowsPerMessage: options.rowsPerMessage,

@@ -1,4 +1,5 @@
-import { invalidRecord } from "../../domain/errors.js";
+import * as E from "fp-ts/lib/Either.js";
+import { invalidRecord, toThrowable } from "../../domain/errors.js";
 import type { RejectSink } from "../../ports/rejectSink.js";
 
 /**
@@ -25,7 +26,11 @@ export const eventRecords = async <R>(
     typeof raw === "object" && raw !== null && !Array.isArray(raw)
       ? invalidRecord("event", "Records", "not an array of records")
       : invalidRecord("event", "$", "not an event object");
-  await rejects.reject([{ error: problem, identity: { type: describe(raw) } }]);
+  const stored = await rejects.reject([
+    { error: problem, identity: { type: describe(raw) }, original: raw },
+  ])();
+  // Not stored: the invocation fails (and is retried), the event is not dropped.
+  if (E.isLeft(stored)) throw toThrowable(stored.left);
   return [];
 };
 

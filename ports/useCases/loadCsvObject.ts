@@ -149,7 +149,7 @@ class Load {
     return this.outbox.length >= MESSAGES_PER_SEND || this.rejected.length >= REJECTS_PER_FLUSH;
   }
 
-  reject(error: InvalidRecord, line?: number): void {
+  reject(error: InvalidRecord, line?: number, original?: unknown): void {
     const { bucket, key, versionId, etag } = this.ref;
     this.rejected.push({
       error,
@@ -160,6 +160,7 @@ class Load {
         ...(versionId ? { versionId } : {}),
         ...(line ? { line } : {}),
       },
+      ...(original === undefined ? {} : { original }),
     });
     this.stats.rejected++;
   }
@@ -209,7 +210,11 @@ class Load {
         await this.flushRejects();
         throw toThrowable(error);
       }
-      for (const rowId of rowIds) this.reject({ ...error, recordId: rowId });
+      // The refused message's rows, as sent, for a replay (parsed only on this rare path).
+      const body = outbox.find((packed) => packed.message.id === id)?.message.body;
+      const sent: unknown[] = body === undefined ? [] : JSON.parse(body).commands;
+      for (const [i, rowId] of rowIds.entries())
+        this.reject({ ...error, recordId: rowId }, undefined, sent[i]);
       unsent += rowIds.length;
     }
     this.stats.rows -= unsent;
@@ -219,9 +224,23 @@ class Load {
   private async flushRejects(): Promise<void> {
     const rejected = this.rejected;
     this.rejected = [];
-    if (rejected.length > 0) await this.deps.rejects.reject(rejected);
+    await rejectOrThrow(this.deps.rejects, rejected);
   }
 }
+
+/**
+ * Hands rejects to the sink; throws when it could not store them (its destination still failing
+ * after retries), so S3's asynchronous invocation retries the object and no reject is lost.
+ * @example await rejectOrThrow(deps.rejects, [{ error, identity: { bucket, key } }]);
+ */
+export const rejectOrThrow = async (
+  sink: RejectSink,
+  records: ReadonlyArray<RejectedRecord>,
+): Promise<void> => {
+  if (records.length === 0) return;
+  const stored = await sink.reject(records)();
+  if (E.isLeft(stored)) throw toThrowable(stored.left);
+};
 
 /**
  * Streams one CSV object into the queue: the header row binds the schema, each valid row
@@ -255,7 +274,9 @@ export const loadCsvObject = async (
   const opened = await deps.objects.open(location)();
   if (E.isLeft(opened)) {
     if (opened.left._tag !== "InvalidRecord") throw toThrowable(opened.left);
-    await deps.rejects.reject([{ error: opened.left, identity: { ...location } }]);
+    await rejectOrThrow(deps.rejects, [
+      { error: opened.left, identity: { ...location }, original: location },
+    ]);
     return { rows: 0, messages: 0, rejected: 1 };
   }
   const versionId = opened.right.versionId ?? location.versionId;
@@ -284,7 +305,7 @@ export const loadCsvObject = async (
         layout = bound.right;
       } else {
         const command = csvRowToCommand(layout, entry.cells, rowId);
-        if (E.isLeft(command)) load.reject(command.left, entry.line);
+        if (E.isLeft(command)) load.reject(command.left, entry.line, entry.cells);
         else load.add(entry.line, command.right);
       }
       // Sends complete before the next row is read: the object is held back by the queue.

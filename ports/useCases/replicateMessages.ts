@@ -2,7 +2,7 @@ import * as E from "fp-ts/lib/Either.js";
 import type { TaskEither } from "fp-ts/lib/TaskEither.js";
 import type { Deadline } from "../../domain/deadline.js";
 import type { PipelineError } from "../../domain/errors.js";
-import { decodeMessageBody } from "../../domain/messageBody.js";
+import { decodeMessage } from "../../domain/messageBody.js";
 import { lastPerKey, type WriteCommand } from "../../domain/writeCommand.js";
 import type { TableWriter } from "../tableWriter.js";
 import type { BatchReport, DecodedBatch, IndexedFailure, IndexedReject } from "./batchReport.js";
@@ -33,9 +33,11 @@ export interface ReplicationReport extends BatchReport {
  * `seq` when commands carry one, else delivery order), writes them with ONE
  * {@link TableWriter.write}, and maps failed commands back to their messages: a message fails when
  * one of its commands failed transiently (or the whole write did); a message whose only commands
- * were superseded by a newer command of the same key is done. Undecodable messages and commands
- * the table refuses as invalid are rejected (rejects in that order; a refused command's `source`
- * and `key` as `detail`). The left is a failure of the whole batch: the key schema could not be
+ * were superseded by a newer command of the same key is done. Puts are keyed by the table's key
+ * schema (domain/messageBody.ts `decodeMessage`). Unreadable messages (listed in `unreadable`),
+ * commands that cannot be decoded and commands the table refuses as invalid are rejected ALONE:
+ * the other commands of their message are still applied (a refused command's `source` and
+ * `key` as `detail`). The left is a failure of the whole batch: the key schema could not be
  * read, or the table is misconfigured.
  *
  * @example
@@ -57,14 +59,16 @@ export const replicateMessages =
     const commands: WriteCommand[] = [];
     messages.forEach((message, index) => {
       const decoded = E.chain((m: QueueMessage) =>
-        decodeMessageBody(m.messageId, m.body, schema.right),
+        decodeMessage(m.messageId, m.body, schema.right),
       )(message);
       if (E.isLeft(decoded)) {
         rejected.push({ index, error: decoded.left });
         unreadable.push(index);
         return;
       }
-      for (const command of decoded.right) {
+      for (const { error, source } of decoded.right.rejected)
+        rejected.push({ index, error, ...(source === undefined ? {} : { detail: { source } }) });
+      for (const command of decoded.right.commands) {
         owner.set(command, index);
         commands.push(command);
       }

@@ -6,6 +6,7 @@ import { perInvocation } from "../../adapters/localAws/faults/perInvocation.js";
 import { withFaults } from "../../adapters/localAws/faults/withFaults.js";
 import { objectCreatedEvent } from "../../adapters/localAws/services/s3Notification.js";
 import { InMemoryRejectSink } from "../../adapters/memory/InMemoryRejectSink.js";
+import type { KeySchema } from "../../domain/attributeValue.js";
 import type { CsvSchema } from "../../domain/csvSchema.js";
 import { assembleCsvLoad } from "../../handlers/assemblies/assembleCsvLoad.js";
 import { csvLoadServices } from "../../handlers/assemblies/offlineCsvLoad.js";
@@ -20,7 +21,7 @@ import { queueSide } from "../support/queueSide.js";
 import { seededRandom } from "../support/sqs.js";
 
 /** The schema of the CSV fault tests: `id` (key), `qty` (number), `note` (string, empty → omitted). */
-export const csvFaultSchema: CsvSchema = {
+export const csvFaultSchema: CsvSchema & { readonly key: KeySchema } = {
   columns: { id: "string", qty: "number", note: "string" },
   key: { partitionKey: "id" },
 };

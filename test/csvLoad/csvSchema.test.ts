@@ -49,8 +49,8 @@ describe("decodeCsvSchema", () => {
     );
   });
 
-  it("refuses a schema without a key", () => {
-    expect(problem({ columns: {} })).toContain("key");
+  it("accepts a schema without a key (the target table keys the rows)", () => {
+    expect(decoded({ columns: { qty: "number" } })).toEqual({ columns: { qty: "number" } });
   });
 
   it("refuses unknown top-level properties (typos)", () => {
@@ -97,7 +97,7 @@ describe("decodeCsvSchema", () => {
 });
 
 describe("bindHeader", () => {
-  it("without a schema: every column a string, the first one the key", () => {
+  it("without a schema: every column a string, no key (the table's key schema decides)", () => {
     const layout = bindHeader(undefined, ["sku", "name"], HEADER_ID);
     expect(layout).toEqual(
       E.right({
@@ -105,7 +105,6 @@ describe("bindHeader", () => {
           { name: "sku", type: "string" },
           { name: "name", type: "string" },
         ],
-        key: { partitionKey: "sku" },
         emptyAs: "omit",
       }),
     );
@@ -138,8 +137,9 @@ describe("bindHeader", () => {
     expect(E.isLeft(layout) && layout.left.field).toBe("a");
   });
 
-  it("refuses a default key when the first header cell is empty", () => {
-    expect(E.isLeft(bindHeader(undefined, ["", "a"], HEADER_ID))).toBe(true);
+  it("refuses a header without any column name", () => {
+    expect(E.isLeft(bindHeader(undefined, ["", ""], HEADER_ID))).toBe(true);
+    expect(E.isRight(bindHeader(undefined, ["", "a"], HEADER_ID))).toBe(true);
   });
 
   it("keeps nameless columns as skipped positions", () => {

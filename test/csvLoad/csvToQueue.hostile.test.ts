@@ -79,6 +79,13 @@ const rig = (schema?: CsvSchema) => {
   return { objects, db, rejects, handler, run, hostileItems };
 };
 
+/** The message id of the i-th reject, after checking it names the row `rowId` as its source. */
+const messageIdOf = (sink: CheckedRejectSink, i: number, rowId: string): string => {
+  const record = sink.records[i];
+  expect(record?.identity.source).toBe(rowId);
+  return record?.error.recordId ?? "";
+};
+
 const sortById = (items: ReadonlyArray<AttributeMap>) =>
   [...items]
     .map(unorderedMap)
@@ -94,8 +101,13 @@ describe("csvToQueue: hostile CSV objects", () => {
     expectRejections(
       t.rejects,
       c.expect.rejected.map(
-        (r): ExpectedRejection => ({
-          recordId: r.line === undefined ? csvObjectId(ref) : csvRowId(ref, r.line),
+        (r, i): ExpectedRejection => ({
+          recordId:
+            r.byTable === true
+              ? messageIdOf(t.rejects, i, r.line === undefined ? "" : csvRowId(ref, r.line))
+              : r.line === undefined
+                ? csvObjectId(ref)
+                : csvRowId(ref, r.line),
           field: r.field,
           ...(r.reason === undefined ? {} : { reason: r.reason }),
         }),

@@ -12,6 +12,8 @@ import { DIGITS_38, DIGITS_39, nestedArraysJson } from "../support/hostile.js";
 /** A rejection: the row starting on `line` (the object itself when absent) and the field. */
 export interface CsvRejection {
   readonly line?: number;
+  /** Rejected by queueToTable (the table's key schema): named by its message, the row as `source`. */
+  readonly byTable?: true;
   readonly field: string;
   readonly reason?: string;
 }
@@ -22,7 +24,7 @@ export interface CsvCase {
   /** Object key (default `hostile.csv`). */
   readonly key?: string;
   readonly body: string | Uint8Array;
-  /** CSV_SCHEMA (default: every column a string, key = the first column, `id`). */
+  /** CSV_SCHEMA (default: every column a string; the table's key `id` keys the rows). */
   readonly schema?: CsvSchema;
   readonly expect: {
     readonly rejected: ReadonlyArray<CsvRejection>;
@@ -101,9 +103,24 @@ const structure: ReadonlyArray<CsvCase> = [
     expect: { rejected: [{ line: 1, field: "name", reason: "duplicate" }], stored: [] },
   },
   {
-    name: "header whose first column has no name",
-    body: ",name\na,1\n",
+    name: "header without any column name",
+    body: ",\na,1\n",
     expect: { rejected: [{ line: 1, field: "$" }], stored: [] },
+  },
+  {
+    name: "header whose first column has no name: rows lack the table's key",
+    body: ",name\n,1\n",
+    expect: {
+      rejected: [
+        {
+          line: 2,
+          byTable: true,
+          field: "commands[0].item.id",
+          reason: "key attribute is missing",
+        },
+      ],
+      stored: [],
+    },
   },
   {
     name: "ragged rows: too few and too many columns",
@@ -120,7 +137,14 @@ const structure: ReadonlyArray<CsvCase> = [
     name: "empty key cell",
     body: "id,name\n,1\nb,2\n",
     expect: {
-      rejected: [{ line: 2, field: "id", reason: "key column is empty" }],
+      rejected: [
+        {
+          line: 2,
+          byTable: true,
+          field: "commands[0].item.id",
+          reason: "key attribute is missing",
+        },
+      ],
       stored: [row("b", "2")],
     },
   },

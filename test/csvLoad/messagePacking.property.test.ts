@@ -1,5 +1,6 @@
 import fc from "fast-check";
 import * as E from "fp-ts/lib/Either.js";
+import * as TE from "fp-ts/lib/TaskEither.js";
 import { describe, expect, it } from "vitest";
 import { unboundedDeadline } from "../../domain/deadline.js";
 import { jsonBytesBound } from "../../domain/jsonBytesBound.js";
@@ -87,7 +88,7 @@ describe("loadCsvObject packing", () => {
                   }),
               },
               queue,
-              rejects: { reject: async () => {} },
+              rejects: { reject: () => TE.right(undefined) },
               rowsPerMessage,
               maxMessageBytes,
             },

@@ -177,6 +177,7 @@ describe("kinesisToTable (in memory)", () => {
           sequenceNumber: records[1]?.kinesis.sequenceNumber,
           partitionKey: "1",
         },
+        original: records[1],
       },
     ]);
   });

@@ -70,7 +70,9 @@ describe("queueToTable: hostile message bodies", () => {
     expectNeighboursWritten();
     if ("rejected" in c.expect) {
       expectRejections(rejects, c.expect.rejected);
-      expect(db.scan("replica")).toHaveLength(2);
+      const stored = c.expect.alsoStored ?? [];
+      for (const item of stored) expect(db.get("replica", keyOf(item))).toEqual(item);
+      expect(db.scan("replica")).toHaveLength(2 + stored.length);
     } else if ("stored" in c.expect) {
       expectRejections(rejects, []);
       for (const item of c.expect.stored)

@@ -28,7 +28,11 @@ export const HOSTILE_ID = "m-hostile";
 
 /** What a hostile message must do. */
 export type QueueExpectation =
-  | { readonly rejected: ReadonlyArray<ExpectedRejection> }
+  /** Rejections, and the items the message's valid commands still store (a bad command is rejected alone). */
+  | {
+      readonly rejected: ReadonlyArray<ExpectedRejection>;
+      readonly alsoStored?: ReadonlyArray<AttributeMap>;
+    }
   /** Items of the replica with the case's key(s), as they must be stored. */
   | { readonly stored: ReadonlyArray<AttributeMap> }
   /** Keys that must be absent afterwards (a delete; the harness writes them first). */
@@ -362,7 +366,7 @@ const itemShapes: ReadonlyArray<QueueCase> = [
     expect: { absent: [key("🗑️ __proto__")] },
   },
   {
-    name: "several commands, one invalid: the whole message is rejected",
+    name: "several commands, one invalid: only the invalid command is rejected",
     body: JSON.stringify({
       v: 1,
       commands: [
@@ -370,7 +374,7 @@ const itemShapes: ReadonlyArray<QueueCase> = [
         { op: "put", key: key("multi2"), item: { ...key("multi2"), x: { N: "x" } }, source: "s" },
       ],
     }),
-    expect: reject("commands[1].item.x"),
+    expect: { ...reject("commands[1].item.x"), alsoStored: [key("multi")] },
   },
 ];
 

@@ -237,6 +237,7 @@ describe("queueToTable handler", () => {
       {
         error: expect.objectContaining({ recordId: "bad", field: "$" }),
         identity: expect.objectContaining({ messageId: "bad" }),
+        original: bad,
       },
     ]);
     expect(db.scan("replica")).toHaveLength(2);

@@ -109,9 +109,9 @@ export class CheckedRejectSink implements RejectSink {
   readonly lines: string[] = [];
   private readonly log = new LogRejectSink("hostile", (line) => this.lines.push(line));
 
-  readonly reject = async (records: ReadonlyArray<RejectedRecord>): Promise<void> => {
+  readonly reject = (records: ReadonlyArray<RejectedRecord>) => {
     this.records.push(...records);
-    await this.log.reject(records);
+    return this.log.reject(records);
   };
 }
 

@@ -1,0 +1,45 @@
+import * as E from "fp-ts/lib/Either.js";
+import type { AwsLocation, PolicyStatement } from "./permissions.js";
+import { parseRejectDestination } from "./rejectDestination.js";
+
+/**
+ * The statement a function needs to write its rejects to `REJECT_DESTINATION` (the same text as
+ * the variable): `sqs:SendMessage` (authorizes SendMessageBatch) on the queue, or `s3:PutObject`
+ * on `bucket/prefix*`. Add it to any entry point's `functionCode`. The queue's region and account
+ * come from its URL (`https://sqs.<region>.amazonaws.com/<account>/<queue>`), else from `at`.
+ * @example [...queueToTablePermissions(config).functionCode, ...rejectDestinationPermissions(config, "s3://ops/rejects/")]
+ */
+export const rejectDestinationPermissions = (
+  at: AwsLocation,
+  destination: string,
+): PolicyStatement[] => {
+  const parsed = parseRejectDestination(destination);
+  if (E.isLeft(parsed)) throw new RangeError(`REJECT_DESTINATION ${parsed.left}`);
+  const partition = at.partition ?? "aws";
+  const d = parsed.right;
+  if (d.kind === "s3") {
+    if (/[*?]/.test(d.bucket + d.prefix))
+      throw new RangeError(`REJECT_DESTINATION must not hold * or ? (got "${destination}")`);
+    return [
+      {
+        Sid: "StoreRejects",
+        Effect: "Allow",
+        Action: ["s3:PutObject"],
+        Resource: [`arn:${partition}:s3:::${d.bucket}/${d.prefix}*`],
+      },
+    ];
+  }
+  const url = new URL(d.queueUrl);
+  const [account, name] = url.pathname.split("/").filter((part) => part !== "");
+  const region = /^sqs\.([a-z0-9-]+)\./.exec(url.hostname)?.[1] ?? at.region;
+  if (account === undefined || name === undefined || /[*?]/.test(name))
+    throw new RangeError(`REJECT_DESTINATION is not a queue URL (got "${destination}")`);
+  return [
+    {
+      Sid: "SendRejects",
+      Effect: "Allow",
+      Action: ["sqs:SendMessage"],
+      Resource: [`arn:${partition}:sqs:${region}:${account}:${name}`],
+    },
+  ];
+};
