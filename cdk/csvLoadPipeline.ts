@@ -34,7 +34,7 @@ export interface CsvLoadPipelineProps {
   readonly versioned?: boolean;
   /** Only keys under this prefix are loaded (default all); only keys ending in `.csv`. */
   readonly keyPrefix?: string;
-  /** The rows' table (default: a new table keyed by `schema.key`). */
+  /** The rows' table (default: a new table keyed by `schema.key`, then required). */
   readonly table?: dynamodb.ITable;
   /** Rows per message (ROWS_PER_MESSAGE; default the handler's 25). */
   readonly rowsPerMessage?: number;
@@ -69,6 +69,11 @@ export class CsvLoadPipeline extends Construct {
     const decoded = decodeCsvSchema(props.schema);
     if (decoded._tag === "Left") throw new RangeError(`schema: ${decoded.left}`);
     const schema = decoded.right;
+    const key = schema.key;
+    if (props.table === undefined && key === undefined)
+      throw new RangeError(
+        "schema.key names the new table's key: give it, or pass an existing `table`",
+      );
     const attribute = (name: string): dynamodb.Attribute => ({
       name,
       type:
@@ -89,8 +94,8 @@ export class CsvLoadPipeline extends Construct {
       props.table ??
       asITable(
         new dynamodb.Table(this, "Rows", {
-          partitionKey: attribute(schema.key.partitionKey),
-          ...(schema.key.sortKey === undefined ? {} : { sortKey: attribute(schema.key.sortKey) }),
+          partitionKey: attribute(key?.partitionKey ?? ""),
+          ...(key?.sortKey === undefined ? {} : { sortKey: attribute(key.sortKey) }),
           billingMode: dynamodb.BillingMode.PAY_PER_REQUEST,
           removalPolicy: RemovalPolicy.RETAIN,
         }),
