@@ -1,9 +1,11 @@
 /**
  * API requests and write capacity units per 100 stream records: the exactly-once aggregator
- * (chunked transactions with per-record markers) against the seed's per-record `ADD`, on the
- * same Zipf workload, counted by the in-memory DynamoDB's capacity accounting.
+ * (chunked transactions; watermark mode, as deployed with a tumbling window, or per-record
+ * markers) against the seed's per-record `ADD`, on the same Zipf workload, counted by the
+ * in-memory DynamoDB's capacity accounting.
  *
  * Run: npx tsx bench/aggregationCost.ts [records=2000] [batch=100]
+ *      npx tsx bench/aggregationCost.ts --json   (one JSON object: watermark mode, batches of 100 and 1,000)
  */
 
 import { localContext } from "../adapters/localAws/eventSources/localContext.js";
@@ -46,12 +48,16 @@ const workload = (mix: "inserts" | "mixed", records: number) => {
   return services;
 };
 
+/** Which exactly-once mode: a tumbling window (events carry the shard id) or not. */
+export type AggregationMode = "watermark" | "markers";
+
 const exactlyOnce = async (
   mix: "inserts" | "mixed",
   records: number,
   batchSize: number,
+  mode: AggregationMode,
 ): Promise<CostCount> => {
-  const { db, store } = workload(mix, records);
+  const { db, store, clock } = workload(mix, records);
   const { streamAggregate: handler } = assembleAggregation({
     store,
     rejects: new InMemoryRejectSink(),
@@ -64,6 +70,9 @@ const exactlyOnce = async (
     batchSize,
     sequenceOf: (r) => r.dynamodb?.SequenceNumber ?? "",
     context: () => localContext("bench"),
+    ...(mode === "watermark"
+      ? { window: { seconds: 900, shardId: "shardId-00000001", now: clock.now } }
+      : {}),
   }).drain();
   return {
     requests: (db.usage.requests.get("TransactWriteItems") ?? 0) - before.tx,
@@ -104,11 +113,14 @@ export interface AggregationCost {
   readonly mix: "inserts" | "mixed";
   readonly seed: CostCount;
   readonly exactlyOnce: CostCount;
+  /** The other exactly-once mode: per-record markers. */
+  readonly markers: CostCount;
 }
 
 /**
- * Runs both approaches on both mixes (only inserts; or inserts, updates and deletes) and returns
- * what each spent.
+ * Runs the approaches on both mixes (only inserts; or inserts, updates and deletes) and returns
+ * what each spent: `exactlyOnce` in watermark mode (the default deployment), `markers` in
+ * per-record-marker mode.
  * @example const [inserts, mixed] = await aggregationCost(2000, 100);
  */
 export const aggregationCost = async (
@@ -120,26 +132,52 @@ export const aggregationCost = async (
     results.push({
       mix,
       seed: perRecordAdd(mix, records),
-      exactlyOnce: await exactlyOnce(mix, records, batchSize),
+      exactlyOnce: await exactlyOnce(mix, records, batchSize, "watermark"),
+      markers: await exactlyOnce(mix, records, batchSize, "markers"),
     });
   return results;
 };
 
-if (import.meta.url === `file://${process.argv[1]}`) {
+/**
+ * WCU per 100 records, watermark mode against the per-record ADD, on the Zipf inserts workload
+ * at batches of 100 and 1,000.
+ * @example JSON.stringify(await costJson(10_000)) // {"batch100":{"exactlyOnceWcu":…,"naiveWcu":100},…}
+ */
+export const costJson = async (records: number) => {
+  const at = async (batch: number) => {
+    const [inserts] = await aggregationCost(records, batch);
+    const per100 = (n: number) => Number(((n * 100) / records).toFixed(2));
+    return {
+      exactlyOnceWcu: per100(inserts?.exactlyOnce.units ?? 0),
+      naiveWcu: per100(inserts?.seed.units ?? 0),
+    };
+  };
+  return { batch100: await at(100), batch1000: await at(1000) };
+};
+
+if (import.meta.url === `file://${process.argv[1]}` && process.argv.includes("--json")) {
+  process.stdout.write(`${JSON.stringify(await costJson(10_000))}\n`);
+} else if (import.meta.url === `file://${process.argv[1]}`) {
   const records = Number(process.argv[2] ?? 2000);
   const batchSize = Number(process.argv[3] ?? 100);
   const per100 = (n: number) => ((n * 100) / records).toFixed(1);
   console.log(`records=${records} batch=${batchSize} items=50 (Zipf s=1) days=3`);
   console.log("workload | approach | requests/100 records | WCU/100 records");
-  for (const { mix, seed: naive, exactlyOnce: ours } of await aggregationCost(records, batchSize)) {
+  for (const { mix, seed: naive, exactlyOnce: ours, markers } of await aggregationCost(
+    records,
+    batchSize,
+  )) {
     console.log(
       `${mix} | per-record ADD (seed, not exactly-once) | ${per100(naive.requests)} | ${per100(naive.units)}`,
     );
-    console.log(
-      `${mix} | chunked transactions + markers (exactly-once) | ${per100(ours.requests)} | ${per100(ours.units)}`,
-    );
-    console.log(
-      `${mix} | ratio ours/seed | ${(ours.requests / naive.requests).toFixed(2)}× requests | ${(ours.units / naive.units).toFixed(2)}× WCU`,
-    );
+    for (const [name, cost] of [
+      ["chunked transactions + watermark per shard (exactly-once, tumbling window)", ours],
+      ["chunked transactions + markers (exactly-once, no window)", markers],
+    ] as const) {
+      console.log(`${mix} | ${name} | ${per100(cost.requests)} | ${per100(cost.units)}`);
+      console.log(
+        `${mix} | ratio ${name.split(" (")[0]}/seed | ${(cost.requests / naive.requests).toFixed(2)}× requests | ${(cost.units / naive.units).toFixed(2)}× WCU`,
+      );
+    }
   }
 }

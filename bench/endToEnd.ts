@@ -1,6 +1,7 @@
 /**
  * Figure 5: records/s end to end on DynamoDB Local through the streamAggregate handler
- * (DynamoDbAggregateStore: chunked TransactWriteItems with markers, exactly-once) against the
+ * (DynamoDbAggregateStore: chunked TransactWriteItems, exactly-once, in the mode deployed by
+ * default: tumbling-window events carrying the shard id → one watermark per shard) against the
  * seed's per-record UpdateItem ADD handler (bench/baseline/perRecordAddHandler.ts), on the same
  * batches of the same Zipf workload, one batch at a time as Lambda feeds a shard. Each round
  * writes to fresh tables. Afterwards (untimed) both tables are checked against the exact totals,
@@ -71,7 +72,8 @@ export const endToEndFigure = async (): Promise<FigureResult> => {
   if (missing !== undefined) return { title, lines: [], notes: [], skipped: missing };
   const recordCount = envInt("BENCH_E2E_RECORDS", 2000);
   const rounds = envInt("BENCH_E2E_ROUNDS", 3);
-  const events = batchesOf(orderStreamRecords(recordCount, { seed: 7 }), 100);
+  const batchSize = envInt("BENCH_E2E_BATCH", 100);
+  const events = batchesOf(orderStreamRecords(recordCount, { seed: 7 }), batchSize);
   const local = await startDynamoDbLocal();
   try {
     const client = new DynamoDBClient({
@@ -89,7 +91,19 @@ export const endToEndFigure = async (): Promise<FigureResult> => {
           store,
           rejects: new InMemoryRejectSink(),
         });
-        return { table, run: (event) => handler(event, localContext("bench", 300_000)) };
+        // The event as Lambda builds it with a tumbling window: watermark mode.
+        const windowed = (event: DynamoDBStreamEvent) => ({
+          ...event,
+          shardId: "shardId-00000001700000000000-00000001",
+          window: { start: "2026-11-30T00:00:00Z", end: "2026-11-30T00:15:00Z" },
+          state: {},
+          isFinalInvokeForWindow: false,
+          isWindowTerminatedEarly: false,
+        });
+        return {
+          table,
+          run: (event) => handler(windowed(event), localContext("bench", 300_000)),
+        };
       },
       seed: async (): Promise<{ table: string; run: Run }> => {
         const table = `totals_seed_${tableNumber++}`;
@@ -138,12 +152,12 @@ export const endToEndFigure = async (): Promise<FigureResult> => {
           baselineName: "per-record UpdateItem ADD",
           unit: "rec/s",
           ratio: oursRate / seedRate,
-          goal: "≥ 2× while exactly-once",
-          met: oursRate / seedRate >= 2 && exact,
+          goal: "≥ 5× while exactly-once",
+          met: oursRate / seedRate >= 5 && exact,
         },
       ],
       notes: [
-        `${recordCount} records (INSERT 60 %, MODIFY 30 %, REMOVE 10 %; Zipf over 50 items, 3 days) in ${events.length} batches of 100, fed one at a time; 1 warm-up + ${rounds} interleaved rounds on fresh tables, median`,
+        `${recordCount} records (INSERT 60 %, MODIFY 30 %, REMOVE 10 %; Zipf over 50 items, 3 days) in ${events.length} batches of ${batchSize} (tumbling-window events: watermark mode), fed one at a time; 1 warm-up + ${rounds} interleaved rounds on fresh tables, median`,
         `ours: totals exact after the run: ${sameTotals(first.ours, expected)}; unchanged after every batch was delivered again: ${sameTotals(again.ours, expected)}`,
         `seed: totals exact after the run: ${sameTotals(first.seed, expected)}; after the redelivery: ${sameTotals(again.seed, expected) ? "unchanged" : "wrong (counted twice)"}`,
       ],

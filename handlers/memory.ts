@@ -23,6 +23,11 @@ export {
   type StreamRunnerOptions,
   type StreamRunStats,
 } from "../adapters/localAws/eventSources/StreamEventSourceRunner.js";
+/** @example new StreamEventSourceRunner(shard, handler, { batchSize: 100, sequenceOf, window: { seconds: 60, shardId: "shardId-1", now } }) */
+export type {
+  StreamWindowOptions,
+  WindowFields,
+} from "../adapters/localAws/eventSources/streamWindows.js";
 /** @example const clock = virtualClock(); const db = new InMemoryDynamoDb(clock.now); */
 export { type VirtualClock, virtualClock } from "../adapters/localAws/eventSources/virtualClock.js";
 /** @example const db = new InMemoryDynamoDb(); db.createTable("replica", { partitionKey: "pk" }); */

@@ -1,6 +1,5 @@
 import { DynamoDBClient } from "@aws-sdk/client-dynamodb";
 import middy from "@middy/core";
-import type { DynamoDBBatchResponse, DynamoDBStreamEvent } from "aws-lambda";
 import * as E from "fp-ts/lib/Either.js";
 import { pipe } from "fp-ts/lib/function.js";
 import { DynamoDbAggregateStore } from "../adapters/aws/DynamoDbAggregateStore.js";
@@ -23,6 +22,12 @@ import { eventRecords } from "./lambda/eventRecords.js";
 import { pipelineFailures } from "./lambda/pipelineFailures.js";
 import { rejectDestinationVar, rejectSinkFor } from "./lambda/rejectDestination.js";
 import { rejectionOf, reportStreamRejects } from "./lambda/streamRejects.js";
+import {
+  type DynamoDbStreamWindowEvent,
+  type StreamWindowResponse,
+  windowShardOf,
+  withWindowState,
+} from "./lambda/streamWindow.js";
 
 /**
  * The IAM statements this entry point needs, from its configuration (see handlers/lambda/permissions.ts).
@@ -39,6 +44,11 @@ export interface StreamAggregateDeps {
   readonly rejects: RejectSink;
   /** Defaults to seed 002: quantity per (day of order_date, item_id). */
   readonly spec?: AggregateSpec;
+  /**
+   * The event source mapping's ParallelizationFactor (default 1). Above 1, batches of one shard
+   * run concurrently, so the per-shard watermark cannot be used: marker mode always.
+   */
+  readonly parallelizationFactor?: number;
   /** Where progress lines go (default: nothing). */
   readonly log?: (line: Record<string, unknown>) => void;
 }
@@ -52,14 +62,21 @@ export interface StreamAggregateDeps {
  * `FunctionResponseTypes: ["ReportBatchItemFailures"]`); a `Configuration` error fails the
  * invocation once the rejects before it are reported.
  *
+ * Which exactly-once mode runs: an event with a `shardId` (the mapping has a tumbling window,
+ * `TumblingWindowInSeconds` > 0) and a ParallelizationFactor of 1 → watermark mode, one item per
+ * shard moved with each transaction; the response then carries the window's `state`. Any other
+ * event → marker mode, one marker per record.
+ *
  * @example
  * export const handler = createStreamAggregateHandler({ store, rejects: new LogRejectSink("totals") });
  */
 export const createStreamAggregateHandler = (deps: StreamAggregateDeps) => {
   const aggregate = aggregateChanges(deps.store, deps.spec ?? seedAggregateSpec);
-  return middy(async (event: DynamoDBStreamEvent): Promise<DynamoDBBatchResponse> => {
+  const sequential = (deps.parallelizationFactor ?? 1) <= 1;
+  return middy(async (event: DynamoDbStreamWindowEvent): Promise<StreamWindowResponse> => {
     const records = await eventRecords(event, deps.rejects);
-    const report = await aggregate(records.map(decodeChangeRecord))();
+    const shardId = sequential ? windowShardOf(event) : undefined;
+    const report = await aggregate(records.map(decodeChangeRecord), shardId)();
     const first = firstFailure(report.failed);
     // Records from the resume point on are delivered again: report them then, not twice.
     const { rejectsNow, response } = streamResponse(
@@ -77,18 +94,19 @@ export const createStreamAggregateHandler = (deps: StreamAggregateDeps) => {
     deps.log?.({
       pipeline: "streamAggregate",
       records: records.length,
+      mode: shardId === undefined ? "markers" : "watermark",
       transactions: report.transactions,
       duplicates: report.duplicates,
       rejected: rejectsNow.length,
     });
-    if (first === undefined || reported !== response) return reported;
+    if (first === undefined || reported !== response) return withWindowState(event, reported);
     if (first.error._tag === "Configuration") throw toThrowable(first.error);
     deps.log?.({
       pipeline: "streamAggregate",
       retrying: response.batchItemFailures[0]?.itemIdentifier,
       error: describeError(first.error),
     });
-    return response;
+    return withWindowState(event, response);
   }).use(pipelineFailures("streamAggregate"));
 };
 
@@ -101,10 +119,18 @@ const aggregationIdVar: EnvVar<string | undefined> = {
       : E.left("must be 1 to 64 letters, digits, '.', '_' or '-'"),
 };
 
+/** `PARALLELIZATION_FACTOR`: the event source mapping's, 1 to 10. */
+const parallelizationVar: EnvVar<number | undefined> = {
+  required: false,
+  parse: (text) =>
+    /^(10|[1-9])$/.test(text) ? E.right(Number(text)) : E.left("must be an integer from 1 to 10"),
+};
+
 /**
  * Lambda entry point. Environment: `TOTALS_TABLE` (required), `AGGREGATE_SPEC` (optional JSON),
  * `AGGREGATION_ID` (optional: scopes the exactly-once markers; default a hash of the spec and the
- * table, so aggregations with different specs can share a totals table).
+ * table, so aggregations with different specs can share a totals table), `PARALLELIZATION_FACTOR`
+ * (optional, the mapping's: above 1, marker mode even in tumbling-window invocations).
  * @example // CDK: new NodejsFunction(this, "Totals", { entry: "node_modules/dynamodb-pipelines/handlers/streamAggregate.ts" })
  */
 export const handler = entryPoint("streamAggregate", (env) =>
@@ -113,6 +139,7 @@ export const handler = entryPoint("streamAggregate", (env) =>
       TOTALS_TABLE: requiredString,
       REJECT_DESTINATION: rejectDestinationVar,
       AGGREGATION_ID: aggregationIdVar,
+      PARALLELIZATION_FACTOR: parallelizationVar,
       AGGREGATE_SPEC: optionalJson((value) =>
         pipe(
           AggregateSpecCodec.decode(value),
@@ -120,20 +147,31 @@ export const handler = entryPoint("streamAggregate", (env) =>
         ),
       ),
     }),
-    E.map(({ TOTALS_TABLE, AGGREGATION_ID, AGGREGATE_SPEC, REJECT_DESTINATION }) => {
-      const spec = AGGREGATE_SPEC ?? seedAggregateSpec;
-      // Markers are scoped by the aggregation, so aggregations can share a totals table.
-      const aggregationId = AGGREGATION_ID ?? aggregationIdOf(spec, TOTALS_TABLE);
-      return createStreamAggregateHandler({
-        store: new DynamoDbAggregateStore(new DynamoDBClient({}), TOTALS_TABLE, spec, {
-          ...markerLayoutOf(spec),
-          aggregationId,
-        }),
-        spec,
-        rejects: rejectSinkFor("streamAggregate", REJECT_DESTINATION, env, {
-          warnWhenLogged: true,
-        }),
-      });
-    }),
+    E.map(
+      ({
+        TOTALS_TABLE,
+        AGGREGATION_ID,
+        AGGREGATE_SPEC,
+        PARALLELIZATION_FACTOR,
+        REJECT_DESTINATION,
+      }) => {
+        const spec = AGGREGATE_SPEC ?? seedAggregateSpec;
+        // Markers are scoped by the aggregation, so aggregations can share a totals table.
+        const aggregationId = AGGREGATION_ID ?? aggregationIdOf(spec, TOTALS_TABLE);
+        return createStreamAggregateHandler({
+          store: new DynamoDbAggregateStore(new DynamoDBClient({}), TOTALS_TABLE, spec, {
+            ...markerLayoutOf(spec),
+            aggregationId,
+          }),
+          spec,
+          rejects: rejectSinkFor("streamAggregate", REJECT_DESTINATION, env, {
+            warnWhenLogged: true,
+          }),
+          ...(PARALLELIZATION_FACTOR === undefined
+            ? {}
+            : { parallelizationFactor: PARALLELIZATION_FACTOR }),
+        });
+      },
+    ),
   ),
 );

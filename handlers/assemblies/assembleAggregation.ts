@@ -21,12 +21,15 @@ export interface AggregationPorts {
  */
 export const assembleAggregation = (
   ports: AggregationPorts,
-  options: { readonly spec?: AggregateSpec } = {},
+  options: { readonly spec?: AggregateSpec; readonly parallelizationFactor?: number } = {},
 ) => ({
   streamAggregate: createStreamAggregateHandler({
     store: ports.store,
     rejects: ports.rejects,
     ...(options.spec ? { spec: options.spec } : {}),
+    ...(options.parallelizationFactor === undefined
+      ? {}
+      : { parallelizationFactor: options.parallelizationFactor }),
   }),
 });
 

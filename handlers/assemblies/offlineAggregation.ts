@@ -7,8 +7,9 @@ import {
 import { InMemoryDynamoDb } from "../../adapters/localAws/services/InMemoryDynamoDb.js";
 import { InMemoryAggregateStore } from "../../adapters/memory/InMemoryAggregateStore.js";
 import { InMemoryRejectSink } from "../../adapters/memory/InMemoryRejectSink.js";
-import { isMarker, markerLayoutOf } from "../../domain/aggregateMarkers.js";
+import { markerLayoutOf } from "../../domain/aggregateMarkers.js";
 import { type AggregateSpec, seedAggregateSpec } from "../../domain/aggregateSpec.js";
+import { isBookkeeping } from "../../domain/aggregateWatermark.js";
 import type { AttributeMap } from "../../domain/attributeValue.js";
 import { assembleAggregation } from "./assembleAggregation.js";
 
@@ -42,7 +43,7 @@ export const aggregationServices = (
     store,
     /** The totals, marker items left out. */
     totals: (): ReadonlyArray<AttributeMap> =>
-      db.scan("totals").filter((item) => !isMarker(layout, item)),
+      db.scan("totals").filter((item) => !isBookkeeping(layout, item)),
   };
 };
 

@@ -25,13 +25,14 @@ export interface AggregateBatchReport extends BatchReport {
  * (their readable half still counts: a MODIFY from a valid to an invalid order removes the old
  * quantity), then records the store refused on their own. When the store stopped early, the
  * record it must resume at fails (with the store's error, a `Configuration` one included).
+ * `shardId` (the batch's shard, known in tumbling-window invocations) selects watermark mode.
  *
  * @example
  * const report = await aggregateChanges(store, seedAggregateSpec)(records.map(decodeChangeRecord))();
  */
 export const aggregateChanges =
   (store: AggregateStore, spec: AggregateSpec) =>
-  (changes: DecodedBatch<ChangeRecord>): Task<AggregateBatchReport> => {
+  (changes: DecodedBatch<ChangeRecord>, shardId?: string): Task<AggregateBatchReport> => {
     const apply = applyAggregates(store);
     return async () => {
       const rejected: IndexedReject[] = [];
@@ -45,7 +46,7 @@ export const aggregateChanges =
         for (const error of deltas.errors) rejected.push({ index, error });
         records.push(deltas);
       });
-      const report = await apply(records)();
+      const report = await apply(records, shardId)();
       for (const error of report.rejected)
         rejected.push({ index: indexOfEvent(changes, error.recordId), error });
       const { transactions, duplicates, stopped } = report;

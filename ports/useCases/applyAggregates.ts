@@ -2,6 +2,7 @@ import * as E from "fp-ts/lib/Either.js";
 import type { Task } from "fp-ts/lib/Task.js";
 import { chunkOf, planChunks } from "../../domain/aggregateChunks.js";
 import type { RecordDeltas } from "../../domain/aggregateDeltas.js";
+import { increasing, isPast } from "../../domain/aggregateWatermark.js";
 import { type InvalidRecord, type PipelineError, transient } from "../../domain/errors.js";
 import type { AggregateStore } from "../aggregateStore.js";
 
@@ -30,21 +31,31 @@ type Stop = NonNullable<AggregationReport["stopped"]>;
  * Lambda resumes at its first record. A crash at any point is safe for the same reason. A chunk
  * the store rejects as invalid is retried record by record, so only the culprit is rejected.
  *
+ * Given the shard the batch comes from (`shardId`, with its sequence numbers increasing: Lambda
+ * passes it in tumbling-window invocations), watermark mode: each chunk moves the shard's
+ * watermark instead of writing markers, a refusal names the watermark, and the records at or
+ * below it (applied before) are dropped. Otherwise, or when the sequence numbers are not
+ * increasing 1-to-40-digit numbers, marker mode.
+ *
  * @example
  * const report = await applyAggregates(store)(changes.map((c) => deltasOf(spec, c)))();
  */
 export const applyAggregates =
   (store: AggregateStore) =>
-  (records: ReadonlyArray<RecordDeltas>): Task<AggregationReport> =>
+  (records: ReadonlyArray<RecordDeltas>, shardId?: string): Task<AggregationReport> =>
   async () => {
     let transactions = 0;
     let duplicates = 0;
     const rejected: InvalidRecord[] = [];
+    const shard =
+      shardId !== undefined && increasing(records.map((r) => r.sequenceNumber))
+        ? shardId
+        : undefined;
 
     const applyGroup = async (group: ReadonlyArray<RecordDeltas>): Promise<Stop | undefined> => {
       let pending = group;
       while (pending.length > 0) {
-        const chunk = chunkOf(pending);
+        const chunk = chunkOf(pending, shard);
         const outcome = await store.apply(chunk)();
         if (E.isLeft(outcome)) {
           const error = outcome.left;
@@ -64,8 +75,12 @@ export const applyAggregates =
           transactions += 1;
           return undefined;
         }
-        const applied = new Set(outcome.right.markers);
-        const rest = pending.filter((record) => !applied.has(record.eventId));
+        const refusal = outcome.right;
+        const applied = new Set(refusal._tag === "AlreadyApplied" ? refusal.markers : []);
+        const rest =
+          refusal._tag === "AlreadyApplied"
+            ? pending.filter((record) => !applied.has(record.eventId))
+            : pending.filter((record) => isPast(record.sequenceNumber, refusal.watermark));
         if (rest.length === pending.length) {
           const error = transient(
             "TransactWriteItems",
@@ -79,7 +94,7 @@ export const applyAggregates =
       return undefined;
     };
 
-    for (const group of planChunks(records)) {
+    for (const group of planChunks(records, undefined, shard === undefined)) {
       const stopped = await applyGroup(group);
       if (stopped !== undefined) return { transactions, duplicates, rejected, stopped };
     }

@@ -44,6 +44,19 @@ export interface StreamAggregateRigOptions {
   readonly plan: (clock: VirtualClock) => FaultPlan;
   /** The store without faults (default: the in-memory one on `totals`). */
   readonly store?: (clock: VirtualClock) => AggregateStore;
+  /**
+   * The event source mapping: a tumbling window (events carry the shard id: watermark mode),
+   * bisect on error, a ParallelizationFactor (also told to the handler: marker mode) and the
+   * order its concurrent batches start in.
+   */
+  readonly mapping?: {
+    readonly windowSeconds?: number;
+    readonly bisectOnError?: boolean;
+    readonly parallelizationFactor?: number;
+    /** Tell the handler the ParallelizationFactor (default true): false only to show the risk. */
+    readonly handlerKnowsParallelization?: boolean;
+    readonly order?: (n: number) => ReadonlyArray<number>;
+  };
 }
 
 /**
@@ -59,14 +72,38 @@ export const streamAggregateRig = (options: StreamAggregateRigOptions) => {
   const rejects = new InMemoryRejectSink();
   const unexpected = unexpectedErrors();
   const store = options.store?.(clock) ?? services.store;
-  const { streamAggregate } = assembleAggregation({ store: withFaults(store, faults), rejects });
+  const mapping = options.mapping ?? {};
+  const told = mapping.handlerKnowsParallelization ?? true;
+  const { streamAggregate } = assembleAggregation(
+    { store: withFaults(store, faults), rejects },
+    told && mapping.parallelizationFactor !== undefined
+      ? { parallelizationFactor: mapping.parallelizationFactor }
+      : {},
+  );
   const handler = unexpected.wrap(perInvocation([faults], streamAggregate));
+  const windowSeconds = mapping.windowSeconds;
   const stream = streamSide([db.stream("orders")], handler, {
     batchSize: options.batchSize,
     sequenceOf: (record) => record.dynamodb?.SequenceNumber ?? "",
     eventIdOf: (record) => record.eventID ?? "",
     context: () => localContext("streamAggregate", 60_000, clock.now),
     maxAttempts: 300,
+    mapping: {
+      ...(mapping.bisectOnError ? { bisectOnError: true } : {}),
+      ...(mapping.parallelizationFactor
+        ? { parallelizationFactor: mapping.parallelizationFactor }
+        : {}),
+      ...(mapping.order ? { order: mapping.order } : {}),
+    },
+    ...(windowSeconds
+      ? {
+          window: (shard: number) => ({
+            seconds: windowSeconds,
+            shardId: `shardId-0000000${shard}`,
+            now: clock.now,
+          }),
+        }
+      : {}),
   });
   return {
     ...services,
@@ -75,6 +112,7 @@ export const streamAggregateRig = (options: StreamAggregateRigOptions) => {
     rejects,
     unexpected: unexpected.errors,
     drain: () => stream.drainStreams(),
+    passTime: (ms: number) => clock.advance(ms),
   };
 };
 

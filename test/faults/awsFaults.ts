@@ -107,23 +107,31 @@ export const writeKinds: ReadonlyArray<FaultKind> = [
 /**
  * Plays a run's steps as the shared model-based commands: a change is accepted, a pump steps
  * the stream (and the queue, when there is one), a redelivery hands a window of the stream again
- * (`beforeCheckpoint`: the records before the checkpoint, as a FIFO pipeline re-reads them).
+ * (`beforeCheckpoint`: the records before the checkpoint, as a FIFO pipeline re-reads them;
+ * `fromCheckpoint`: a window starting at or before the checkpoint, as Lambda resends a shard).
  * @example await runSteps(plan, model, real, { queue: real, beforeCheckpoint: true });
  */
 export const runSteps = async <M extends Redeliveries>(
   plan: ReadonlyArray<Step>,
   model: M,
   real: Inputs<M, Step> & StreamSide,
-  options: { readonly queue?: QueueSide; readonly beforeCheckpoint?: boolean } = {},
+  options: {
+    readonly queue?: QueueSide;
+    readonly beforeCheckpoint?: boolean;
+    readonly fromCheckpoint?: boolean;
+  } = {},
 ): Promise<void> => {
   for (const step of plan) {
     if (step.kind === "put" || step.kind === "delete")
       await new Accept<M, Step>(step).run(model, real);
     else if (step.kind === "redeliver")
-      await new RedeliverStream(0, step.from, step.length, options.beforeCheckpoint).run(
-        model,
-        real,
-      );
+      await new RedeliverStream(
+        0,
+        step.from,
+        step.length,
+        options.beforeCheckpoint,
+        options.fromCheckpoint,
+      ).run(model, real);
     else {
       await new StepStream(0, step.n).run(model, real);
       if (options.queue)

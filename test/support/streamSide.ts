@@ -3,7 +3,9 @@ import {
   type ShardReader,
   StreamEventSourceRunner,
   type StreamHandler,
+  type StreamRunnerOptions,
 } from "../../adapters/localAws/eventSources/StreamEventSourceRunner.js";
+import type { StreamWindowOptions } from "../../adapters/localAws/eventSources/streamWindows.js";
 import type { StreamSide } from "./commands/pipelineUnderTest.js";
 
 /** How the stream side of a rig feeds its handler. */
@@ -21,6 +23,13 @@ export interface StreamSideOptions<R> {
    * re-reads a shard (default: one invocation, its failure ignored).
    */
   readonly retryRedelivered?: boolean;
+  /** Event source mapping settings: bisect on error, ParallelizationFactor and its start order. */
+  readonly mapping?: Pick<
+    StreamRunnerOptions<R>,
+    "bisectOnError" | "parallelizationFactor" | "order"
+  >;
+  /** A tumbling window on each shard (its id, window length, clock). */
+  readonly window?: (shard: number) => StreamWindowOptions;
 }
 
 /** What {@link streamSide} gives a rig: the commands' view, and a drain of every shard. */
@@ -41,8 +50,10 @@ export const streamSide = <R>(
 ): RigStreamSide<R> => {
   const { sequenceOf, context, beforeInvoke } = options;
   const runners = shards.map(
-    (shard) =>
+    (shard, index) =>
       new StreamEventSourceRunner<R>(shard, handler, {
+        ...options.mapping,
+        ...(options.window ? { window: options.window(index) } : {}),
         batchSize: options.batchSize,
         sequenceOf,
         context,
@@ -56,9 +67,10 @@ export const streamSide = <R>(
     if (step !== undefined) checkpoints[shard] = (checkpoints[shard] ?? 0) + step.completed;
     return step;
   };
-  const invokeOnce = async (records: ReadonlyArray<R>) => {
+  const invokeOnce = async (shard: number, records: ReadonlyArray<R>) => {
     beforeInvoke?.();
-    return handler({ Records: [...records] }, context()).catch(() => ({
+    const event = runners[shard]?.eventFor(records) ?? { Records: [...records] };
+    return handler(event, context()).catch(() => ({
       batchItemFailures: [{ itemIdentifier: records[0] && sequenceOf(records[0]) }],
     }));
   };
@@ -68,10 +80,10 @@ export const streamSide = <R>(
     streamRecords: (shard) => shards[shard]?.read(undefined, Number.MAX_SAFE_INTEGER) ?? [],
     checkpointed: (shard) => checkpoints[shard] ?? 0,
     eventIdOf: options.eventIdOf,
-    redeliverStream: async (_, records) => {
+    redeliverStream: async (shard, records) => {
       let window = [...records];
       for (let attempt = 0; window.length > 0 && attempt < 200; attempt++) {
-        const response = await invokeOnce(window);
+        const response = await invokeOnce(shard, window);
         const failed = response?.batchItemFailures[0]?.itemIdentifier;
         if (!options.retryRedelivered || failed === undefined) return;
         window = window.slice(

@@ -1,0 +1,60 @@
+import type { DynamoDBBatchResponse, DynamoDBStreamEvent } from "aws-lambda";
+
+/**
+ * The fields Lambda adds to a DynamoDB stream event when the event source mapping has a
+ * tumbling window (`TumblingWindowInSeconds` > 0), as documented in "Using tumbling windows with
+ * DynamoDB streams" (DynamodbTimeWindowEvent): the shard of the batch, the window, the state
+ * returned by the previous invocation of the window, and whether this is its final invocation.
+ */
+export interface DynamoDbTimeWindowFields {
+  readonly shardId?: string;
+  readonly eventSourceARN?: string;
+  readonly window?: { readonly start: string; readonly end: string };
+  readonly state?: Record<string, unknown>;
+  readonly isFinalInvokeForWindow?: boolean;
+  readonly isWindowTerminatedEarly?: boolean;
+}
+
+/**
+ * A DynamoDB stream event, with the tumbling-window fields when the mapping has a window.
+ * @example const event: DynamoDbStreamWindowEvent = { Records: [], shardId: "shardId-0001", state: {} };
+ */
+export type DynamoDbStreamWindowEvent = DynamoDBStreamEvent & DynamoDbTimeWindowFields;
+
+/**
+ * The answer to a stream event: the partial batch response and, in a tumbling-window
+ * invocation, a `state` object (TimeWindowEventResponse), which Lambda requires: a response
+ * without one is treated as a failed invocation.
+ * @example const response: StreamWindowResponse = { batchItemFailures: [], state: {} };
+ */
+export type StreamWindowResponse = DynamoDBBatchResponse & {
+  readonly state?: Record<string, unknown>;
+};
+
+/**
+ * The shard of a tumbling-window invocation, undefined for an ordinary stream event.
+ * @example windowShardOf({ Records: [], shardId: "shardId-0001" }) // "shardId-0001"
+ */
+export const windowShardOf = (event: DynamoDbStreamWindowEvent): string | undefined => {
+  const shardId = windowFieldsOf(event).shardId;
+  return typeof shardId === "string" && shardId.length > 0 ? shardId : undefined;
+};
+
+/** The window fields of whatever came as the event (nothing when it is not an object). */
+const windowFieldsOf = (event: unknown): DynamoDbTimeWindowFields =>
+  typeof event === "object" && event !== null ? (event as DynamoDbTimeWindowFields) : {};
+
+/**
+ * The response with the window's state when the event is a tumbling-window invocation: the
+ * state received, passed on unchanged (the totals live in the table, not in the state), `{}`
+ * when none came; the response as it is otherwise.
+ * @example withWindowState(event, { batchItemFailures: [] }) // { batchItemFailures: [], state: {} }
+ */
+export const withWindowState = (
+  event: DynamoDbStreamWindowEvent,
+  response: DynamoDBBatchResponse,
+): StreamWindowResponse => {
+  const { shardId, window, state } = windowFieldsOf(event);
+  if (shardId === undefined && window === undefined) return response;
+  return { ...response, state: typeof state === "object" && state !== null ? state : {} };
+};
