@@ -25,7 +25,6 @@ import type { WriteCommand } from "./writeCommand.js";
 /** Digits of a padded sequence number (DynamoDB stream sequence numbers have 21 to 40). */
 export const SEQUENCE_DIGITS = 48;
 
-
 /** Commands per transaction: two actions each (version put + replica write), 100 at most. */
 export const MAX_GUARDED_COMMANDS = 50;
 

@@ -13,10 +13,11 @@ import { forwardChanges } from "../ports/useCases/forwardChanges.js";
 import { firstFailure, streamResponse } from "./lambda/batchResponse.js";
 import { retriedByTheLibrary } from "./lambda/clientConfig.js";
 import { entryPoint } from "./lambda/entryPoint.js";
-import { readEnv, requiredString } from "./lambda/env.js";
+import { readEnv } from "./lambda/env.js";
 import { eventRecords } from "./lambda/eventRecords.js";
 import { deadlineOf } from "./lambda/invocationDeadline.js";
 import { pipelineFailures } from "./lambda/pipelineFailures.js";
+import { sqsQueueUrl } from "./lambda/queueUrl.js";
 import { rejectionOf } from "./lambda/streamRejects.js";
 
 /**
@@ -90,7 +91,7 @@ export const createStreamToQueueHandler = (deps: StreamToQueueDeps) => {
  */
 export const handler = entryPoint("streamToQueue", (env) =>
   pipe(
-    readEnv(env, { QUEUE_URL: requiredString }),
+    readEnv(env, { QUEUE_URL: sqsQueueUrl(env) }),
     E.map(({ QUEUE_URL }) =>
       createStreamToQueueHandler({
         queue: new SqsMessageQueue(new SQSClient(retriedByTheLibrary), QUEUE_URL),

@@ -62,7 +62,9 @@ describe("InMemorySequenceGuardedTableWriter", () => {
     const { db, writer } = setup({ ttl: 3600 });
     await writer.write([put(1, "41")], unboundedDeadline)();
     const pk = versionKeyOf("replica", { pk: { S: "p" }, sk: { N: "1" } });
-    expect(db.get("versions", { pk: { S: pk } })?.expiresAt).toEqual({ N: String(NOW / 1000 + 3600) });
+    expect(db.get("versions", { pk: { S: pk } })?.expiresAt).toEqual({
+      N: String(NOW / 1000 + 3600),
+    });
   });
 
   it("writes at most 50 commands per transaction", async () => {
