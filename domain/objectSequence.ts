@@ -18,7 +18,7 @@ export const MAX_SEQUENCER_HEX = 29;
 
 /**
  * The numeric value of a sequencer, or a sentence saying why it cannot order rows.
- * @example sequencerValue("0055AED6DCD90281E5") // 24127543906428305893n (as { value })
+ * @example sequencerValue("0055AED6DCD90281E5") // { value: 6174108383193498085n }
  */
 export const sequencerValue = (
   sequencer: string,
