@@ -16,7 +16,11 @@ import { eventRecords } from "./lambda/eventRecords.js";
 import { deadlineOf } from "./lambda/invocationDeadline.js";
 import { pipelineFailures } from "./lambda/pipelineFailures.js";
 import { sqsQueueUrl } from "./lambda/queueUrl.js";
-import { decodeEventBridgeObjectCreated, isEventBridgeEvent } from "./lambda/s3EventBridge.js";
+import {
+  decodeEventBridgeObjectCreated,
+  isEventBridgeEvent,
+  isS3TestEvent,
+} from "./lambda/s3EventBridge.js";
 import { decodeS3EventRecord } from "./lambda/s3EventRecord.js";
 
 /**
@@ -51,7 +55,7 @@ export const decodeS3EventKey = (encoded: string): string | undefined => {
  * S3 `ObjectCreated` notifications → one queue message per CSV row (or per `rowsPerMessage`
  * rows), for `queueToTable` to write as items. Each object is streamed with backpressure (the
  * object is read no faster than messages are sent), its version pinned by the event's versionId
- * when the bucket is versioned. Other event types (removals, S3's test event) are ignored. S3
+ * when the bucket is versioned. Other event types (removals, S3's `s3:TestEvent`) are ignored. S3
  * "Object Created" events delivered by EventBridge (key not URL-encoded there) load the same way;
  * any other EventBridge event, or an event with no `Records`, is rejected. Rows carry a `seq`
  * from the notification's sequencer, so with a sequence-guarded table an older version's rows
@@ -77,6 +81,7 @@ export const createCsvToQueueHandler = (deps: CsvToQueueDeps) => {
   return middy(async (event: S3Event, context: Context): Promise<void> => {
     const deadline = deadlineOf(context);
     const raw: unknown = event;
+    if (isS3TestEvent(raw)) return;
     if (isEventBridgeEvent(raw)) {
       const notice = decodeEventBridgeObjectCreated(raw);
       if (E.isLeft(notice))

@@ -9,6 +9,14 @@ const optionalText = (value: unknown): string | undefined =>
   typeof value === "string" && value !== "" ? value : undefined;
 
 /**
+ * Whether an event is the `s3:TestEvent` S3 sends when a notification is configured (S3 User
+ * Guide, "Event message structure"): nothing to load, not an error.
+ * @example isS3TestEvent({ Service: "Amazon S3", Event: "s3:TestEvent", Bucket: "uploads" }) // true
+ */
+export const isS3TestEvent = (event: unknown): boolean =>
+  isObject(event) && event.Service === "Amazon S3" && event.Event === "s3:TestEvent";
+
+/**
  * Whether an event is an EventBridge event (it has `detail-type`, `source` and `detail`), which
  * has no `Records`.
  * @example isEventBridgeEvent({ "detail-type": "Object Created", source: "aws.s3", detail: {} }) // true
