@@ -15,14 +15,15 @@ import type { WriteCommand } from "./writeCommand.js";
  * each command is written in a transaction with its version item, refused when not newer.
  *
  * Version item: `{ pk: S (digest of table + key, computed by the adapter), seq: S (48 digits,
- * zero-padded: string order = numeric order), expiresAt: N (TTL, epoch seconds) }`.
+ * zero-padded: string order = numeric order) }`, kept for good by default: a stale command can
+ * come back whenever the queue setup redelivers it (a dead-letter redrive restarts a message's
+ * retention), and a version item gone by then would let it resurrect a deleted item. One small
+ * item (~120 bytes) per key ever written is the cost; `expiresAt: N` (TTL, epoch seconds) is only
+ * written when the adapter is given an explicit lifetime.
  */
 
 /** Digits of a padded sequence number (DynamoDB stream sequence numbers have 21 to 40). */
 export const SEQUENCE_DIGITS = 48;
-
-/** Lifetime of a version item: 15 days, longer than SQS's 14-day maximum retention. */
-export const VERSION_TTL_SECONDS = 15 * 24 * 60 * 60;
 
 /** Commands per transaction: two actions each (version put + replica write), 100 at most. */
 export const MAX_GUARDED_COMMANDS = 50;
@@ -64,14 +65,15 @@ export const versionKeyText = (table: string, key: AttributeMap): string =>
   JSON.stringify([table, canonicalKey(normalizeKey(key))]);
 
 /**
- * The version item recording that `paddedSeq` was applied to the key digested as `pk`.
- * @example versionItem("ab12…", padSequence("7") ?? "", 1_700_000_000_000)
- * // { pk: { S: "ab12…" }, seq: { S: "0…07" }, expiresAt: { N: "1701296000" } }
+ * The version item recording that `paddedSeq` was applied to the key digested as `pk`: no expiry
+ * unless `expiresAt` (epoch seconds, for a TTL on `expiresAt`) is given.
+ * @example versionItem("ab12…", padSequence("7") ?? "")
+ * // { pk: { S: "ab12…" }, seq: { S: "0…07" } }
  */
-export const versionItem = (pk: string, paddedSeq: string, nowMs: number): AttributeMap => ({
+export const versionItem = (pk: string, paddedSeq: string, expiresAt?: number): AttributeMap => ({
   pk: { S: pk },
   seq: { S: paddedSeq },
-  expiresAt: { N: String(Math.floor(nowMs / 1000) + VERSION_TTL_SECONDS) },
+  ...(expiresAt === undefined ? {} : { expiresAt: { N: String(expiresAt) } }),
 });
 
 /**
@@ -138,7 +140,7 @@ export const splitBySequence = (
 };
 
 const VERSION_ITEM_BYTES = itemSize(
-  versionItem("f".repeat(64), "9".repeat(SEQUENCE_DIGITS), 999_999_999_999_999),
+  versionItem("f".repeat(64), "9".repeat(SEQUENCE_DIGITS), 999_999_999_999),
 );
 
 /**

@@ -14,11 +14,17 @@ import {
 } from "../ports/useCases/loadCsvObject.js";
 import { retriedByTheLibrary } from "./lambda/clientConfig.js";
 import { entryPoint } from "./lambda/entryPoint.js";
-import { type EnvVar, optionalJson, readEnv, requiredString } from "./lambda/env.js";
+import { type EnvVar, optionalJson, readEnv } from "./lambda/env.js";
 import { eventRecords } from "./lambda/eventRecords.js";
 import { deadlineOf } from "./lambda/invocationDeadline.js";
 import { pipelineFailures } from "./lambda/pipelineFailures.js";
+import { sqsQueueUrl } from "./lambda/queueUrl.js";
 import { rejectDestinationVar, rejectSinkFor } from "./lambda/rejectDestination.js";
+import {
+  decodeEventBridgeObjectCreated,
+  isEventBridgeEvent,
+  isS3TestEvent,
+} from "./lambda/s3EventBridge.js";
 import { decodeS3EventRecord } from "./lambda/s3EventRecord.js";
 
 /**
@@ -53,7 +59,11 @@ export const decodeS3EventKey = (encoded: string): string | undefined => {
  * S3 `ObjectCreated` notifications → one queue message per CSV row (or per `rowsPerMessage`
  * rows), for `queueToTable` to write as items. Each object is streamed with backpressure (the
  * object is read no faster than messages are sent), its version pinned by the event's versionId
- * when the bucket is versioned. Other event types (removals, S3's test event) are ignored.
+ * when the bucket is versioned. Other event types (removals, S3's `s3:TestEvent`) are ignored. S3
+ * "Object Created" events delivered by EventBridge (key not URL-encoded there) load the same way;
+ * any other EventBridge event, or an event with no `Records`, is rejected. Rows carry a `seq`
+ * from the notification's sequencer, so with a sequence-guarded table an older version's rows
+ * never overwrite a newer version's (ports/useCases/loadCsvObject.ts).
  *
  * Failure contract: invalid rows, unreadable objects and undecodable keys go to `rejects` and are
  * skipped. When the queue or bucket is missing, or sends keep failing after the queue adapter's
@@ -74,6 +84,15 @@ export const createCsvToQueueHandler = (deps: CsvToQueueDeps) => {
     throw new RangeError(`rowsPerMessage must be a positive integer, got ${rowsPerMessage}`);
   return middy(async (event: S3Event, context: Context): Promise<void> => {
     const deadline = deadlineOf(context);
+    const raw: unknown = event;
+    if (isS3TestEvent(raw)) return;
+    if (isEventBridgeEvent(raw)) {
+      const notice = decodeEventBridgeObjectCreated(raw);
+      if (E.isLeft(notice))
+        await deps.rejects.reject([{ error: notice.left, identity: { type: raw["detail-type"] } }]);
+      else await loadCsvObject(notice.right, deps, deadline);
+      return;
+    }
     const records = await eventRecords(event, deps.rejects);
     for (const [index, record] of records.entries()) {
       const created = decodeS3EventRecord(record, index);
@@ -84,7 +103,7 @@ export const createCsvToQueueHandler = (deps: CsvToQueueDeps) => {
         continue;
       }
       if (created.right === undefined) continue;
-      const { bucket, encodedKey, versionId } = created.right;
+      const { bucket, encodedKey, versionId, sequencer } = created.right;
       const key = decodeS3EventKey(encodedKey);
       if (key === undefined) {
         const id = `s3://${bucket}/${encodedKey}`;
@@ -97,7 +116,13 @@ export const createCsvToQueueHandler = (deps: CsvToQueueDeps) => {
         ]);
         continue;
       }
-      await loadCsvObject({ bucket, key, ...(versionId ? { versionId } : {}) }, deps, deadline);
+      const notice = {
+        bucket,
+        key,
+        ...(versionId ? { versionId } : {}),
+        ...(sequencer ? { sequencer } : {}),
+      };
+      await loadCsvObject(notice, deps, deadline);
     }
   }).use(pipelineFailures("csvToQueue"));
 };
@@ -139,7 +164,7 @@ const rowsPerMessageVar: EnvVar<number | undefined> = {
 export const handler = entryPoint("csvToQueue", (env) =>
   pipe(
     readEnv(env, {
-      QUEUE_URL: requiredString,
+      QUEUE_URL: sqsQueueUrl(env),
       CSV_SCHEMA: schemaVar,
       REJECT_DESTINATION: rejectDestinationVar,
       ROWS_PER_MESSAGE: rowsPerMessageVar,

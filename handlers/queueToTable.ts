@@ -16,6 +16,7 @@ import { optionalString, readEnv, requiredString } from "./lambda/env.js";
 import { eventRecords } from "./lambda/eventRecords.js";
 import { deadlineOf } from "./lambda/invocationDeadline.js";
 import { pipelineFailures } from "./lambda/pipelineFailures.js";
+import { type StandardQueuePolicy, writerFor } from "./lambda/queueOrdering.js";
 import { rejectDestinationVar, rejectSinkFor } from "./lambda/rejectDestination.js";
 import { decodeSqsRecord, sqsRecordIdentity } from "./lambda/sqsRecord.js";
 
@@ -38,6 +39,8 @@ export interface QueueToTableDeps {
    * dead-letter queue; what {@link handler} does without REJECT_DESTINATION).
    */
   readonly unreadable?: "reject" | "fail";
+  /** What to do with a batch from a standard queue (handlers/lambda/queueOrdering.ts); `"accept"` by default. */
+  readonly standardQueue?: StandardQueuePolicy;
   /** Operational notes (transient failures); silent by default. */
   readonly log?: (message: string, detail: Readonly<Record<string, unknown>>) => void;
 }
@@ -58,17 +61,20 @@ export interface QueueToTableDeps {
  * In-Memory/DynamoDb SequenceGuardedTableWriter adapters): a standard queue reorders and
  * redelivers across batches, and only the guard (a per-key version item written in the same
  * transaction, refused unless `seq` is newer) keeps an older command from overwriting a newer
- * one. Within one batch, `lastPerKey` already lets the highest `seq` win.
+ * one. Within one batch, `lastPerKey` already lets the highest `seq` win. `deps.standardQueue`
+ * says what a batch from a standard queue gets (handlers/lambda/queueOrdering.ts).
  *
  * @example
  * export const handler = createQueueToTableHandler({ table, rejects: new LogRejectSink("replica") });
  */
 export const createQueueToTableHandler = (deps: QueueToTableDeps) => {
-  const replicate = replicateMessages(deps.table);
+  const policy = deps.standardQueue ?? "accept";
   return middy(async (event: SQSEvent, context: Context): Promise<SQSBatchResponse> => {
     const records = await eventRecords(event, deps.rejects);
+    const table = writerFor(records, policy, deps.table);
+    if (E.isLeft(table)) throw toThrowable(table.left);
     const messages = records.map(decodeSqsRecord);
-    const report = await replicate(messages, deadlineOf(context))();
+    const report = await replicateMessages(table.right)(messages, deadlineOf(context))();
     if (E.isLeft(report)) throw toThrowable(report.left);
     const failedIndexes = new Set(report.right.failed.map(({ index }) => index));
     const hasId = (index: number) => typeof records[index]?.messageId === "string";
@@ -120,12 +126,14 @@ export const createQueueToTableHandler = (deps: QueueToTableDeps) => {
 };
 
 /**
- * The Lambda entry point: `TABLE_NAME` (and, for a standard queue, `VERSION_TABLE`: key `pk` S,
- * TTL on `expiresAt`) from the environment, DynamoDB client from the default credential/region
- * chain. Rejects go to `REJECT_DESTINATION` (docs/rejects.md); without it, rejected commands are
- * logged and unreadable messages fail, so the queue's redrive policy moves them to its DLQ. With `VERSION_TABLE` set, commands carrying `seq`
- * are written by {@link DynamoDbSequenceGuardedTableWriter}; without it, by BatchWriteItem
- * (correct on a FIFO queue only).
+ * The Lambda entry point: `TABLE_NAME` (and, for a standard queue, `VERSION_TABLE`: key `pk` S;
+ * its items never expire) from the environment, DynamoDB client from the default credential/region
+ * chain. Rejects go to `REJECT_DESTINATION` (docs/rejects.md); without it, rejected commands
+ * are logged and unreadable messages fail, so the queue's redrive policy moves them to its DLQ. With `VERSION_TABLE` set, commands carrying `seq`
+ * are written by {@link DynamoDbSequenceGuardedTableWriter}; without it, by BatchWriteItem, and a
+ * batch from a standard queue fails the invocation with an error naming FIFO and `VERSION_TABLE`.
+ * On a standard queue with `VERSION_TABLE`, commands without `seq` are rejected (nothing orders
+ * them); on a FIFO queue they are written in delivery order.
  * @example // template.yaml: Handler: handlers/queueToTable.handler, Environment: TABLE_NAME, VERSION_TABLE
  */
 export const handler = entryPoint("queueToTable", (env) =>
@@ -144,6 +152,7 @@ export const handler = entryPoint("queueToTable", (env) =>
             : new DynamoDbSequenceGuardedTableWriter(client, { table, versionTable }),
         rejects: rejectSinkFor("queueToTable", REJECT_DESTINATION, env),
         unreadable: REJECT_DESTINATION === undefined ? "fail" : "reject",
+        standardQueue: versionTable === undefined ? "refuse" : "requireSeq",
       });
     }),
   ),

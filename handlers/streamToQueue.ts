@@ -12,10 +12,11 @@ import { forwardChanges } from "../ports/useCases/forwardChanges.js";
 import { firstFailure, streamResponse } from "./lambda/batchResponse.js";
 import { retriedByTheLibrary } from "./lambda/clientConfig.js";
 import { entryPoint } from "./lambda/entryPoint.js";
-import { readEnv, requiredString } from "./lambda/env.js";
+import { readEnv } from "./lambda/env.js";
 import { eventRecords } from "./lambda/eventRecords.js";
 import { deadlineOf } from "./lambda/invocationDeadline.js";
 import { pipelineFailures } from "./lambda/pipelineFailures.js";
+import { sqsQueueUrl } from "./lambda/queueUrl.js";
 import { rejectDestinationVar, rejectSinkFor } from "./lambda/rejectDestination.js";
 import { rejectionOf, reportStreamRejects } from "./lambda/streamRejects.js";
 
@@ -95,7 +96,7 @@ export const createStreamToQueueHandler = (deps: StreamToQueueDeps) => {
  */
 export const handler = entryPoint("streamToQueue", (env) =>
   pipe(
-    readEnv(env, { QUEUE_URL: requiredString, REJECT_DESTINATION: rejectDestinationVar }),
+    readEnv(env, { QUEUE_URL: sqsQueueUrl(env), REJECT_DESTINATION: rejectDestinationVar }),
     E.map(({ QUEUE_URL, REJECT_DESTINATION }) =>
       createStreamToQueueHandler({
         queue: new SqsMessageQueue(new SQSClient(retriedByTheLibrary), QUEUE_URL),

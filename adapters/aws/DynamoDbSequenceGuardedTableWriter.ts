@@ -6,7 +6,7 @@ import { awsDynamoDbCalls } from "./awsDynamoDbCalls.js";
 /**
  * {@link SequenceGuardedTableWriterOverDynamoDb} on DynamoDB: commands with `seq` written in
  * TransactWriteItems with their version item, so an older command never overwrites a newer one.
- * The version table needs key `pk` (S) and TTL on `expiresAt`.
+ * The version table needs key `pk` (S); version items never expire unless `versionTtlSeconds`.
  *
  * @example
  * const writer = new DynamoDbSequenceGuardedTableWriter(new DynamoDBClient({}), { table: "replica", versionTable: "replica-versions" });

@@ -28,7 +28,7 @@ import { TableWriterOverDynamoDb } from "./TableWriterOverDynamoDb.js";
  * they count as done and the rest is written again. Up to 50 commands (100 actions) per
  * transaction; throttling and conflicts retried until the deadline; commands without `seq`
  * written by `options.inner` (a {@link TableWriterOverDynamoDb} on the same calls by default).
- * The version table needs key `pk` (S) and TTL on `expiresAt`.
+ * The version table needs key `pk` (S); version items never expire unless `versionTtlSeconds`.
  *
  * @example
  * const writer = new SequenceGuardedTableWriterOverDynamoDb(calls, { table: "replica", versionTable: "replica-versions" });
@@ -61,12 +61,13 @@ export class SequenceGuardedTableWriterOverDynamoDb implements TableWriter {
 
   private actions(writes: ReadonlyArray<GuardedWrite>): TransactWriteItem[] {
     const { table, versionTable } = this.options;
-    const now = this.clock();
+    const ttl = this.options.versionTtlSeconds;
+    const expiresAt = ttl === undefined ? undefined : Math.floor(this.clock() / 1000) + ttl;
     return writes.flatMap(({ command, versionKey, seq }): TransactWriteItem[] => [
       {
         Put: {
           TableName: versionTable,
-          Item: toSdkItem(versionItem(versionKey, seq, now)),
+          Item: toSdkItem(versionItem(versionKey, seq, expiresAt)),
           ConditionExpression: "attribute_not_exists(#pk) OR #seq < :seq",
           ExpressionAttributeNames: { "#pk": "pk", "#seq": "seq" },
           ExpressionAttributeValues: { ":seq": { S: seq } },

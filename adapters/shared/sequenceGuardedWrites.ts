@@ -20,11 +20,17 @@ import { type RetryEnv, withRetries } from "./retry.js";
 export interface SequenceGuardOptions {
   /** The replica table. */
   readonly table: string;
-  /** The version table (key `pk` S; enable TTL on `expiresAt`). */
+  /** The version table (key `pk` S). */
   readonly versionTable: string;
+  /**
+   * Lifetime of a version item, in seconds; none by default (kept for good). Only set it longer
+   * than any redelivery your queue allows (retention, plus every dead-letter redrive), and enable
+   * TTL on `expiresAt`: a command older than its key's version item would otherwise be applied.
+   */
+  readonly versionTtlSeconds?: number;
   /** Writer for commands without `seq`; defaults to the plain writer of the same technology. */
   readonly inner?: TableWriter;
-  /** Epoch milliseconds, for the version items' TTL; `Date.now` by default. */
+  /** Epoch milliseconds, for `versionTtlSeconds`; `Date.now` by default. */
   readonly clock?: () => number;
   readonly retry?: RetryEnv;
 }

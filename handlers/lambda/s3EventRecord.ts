@@ -11,6 +11,8 @@ export interface CreatedObject {
   /** The key as the notification carries it: URL-encoded, `+` for a space. */
   readonly encodedKey: string;
   readonly versionId?: string;
+  /** `s3.object.sequencer`: orders the events of one key (domain/objectSequence.ts). */
+  readonly sequencer?: string;
 }
 
 const Named = t.type({ eventName: t.string });
@@ -56,9 +58,15 @@ export const decodeS3EventRecord = (
     return E.left(
       invalidRecord(`s3://${bucket.name}/${object.key}`, "s3.object.versionId", "not a string"),
     );
+  const sequencer = (object as { sequencer?: unknown }).sequencer;
+  if (sequencer !== undefined && sequencer !== null && typeof sequencer !== "string")
+    return E.left(
+      invalidRecord(`s3://${bucket.name}/${object.key}`, "s3.object.sequencer", "not a string"),
+    );
   return E.right({
     bucket: bucket.name,
     encodedKey: object.key,
     ...(typeof versionId === "string" && versionId !== "" ? { versionId } : {}),
+    ...(typeof sequencer === "string" && sequencer !== "" ? { sequencer } : {}),
   });
 };

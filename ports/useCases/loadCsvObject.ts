@@ -11,6 +11,7 @@ import { bindHeader, type CsvLayout, type CsvSchema } from "../../domain/csvSche
 import type { Deadline } from "../../domain/deadline.js";
 import { type InvalidRecord, invalidRecord, toThrowable } from "../../domain/errors.js";
 import { commandBytesBound, encodeMessageBody } from "../../domain/messageBody.js";
+import { rowSequence, sequencerValue } from "../../domain/objectSequence.js";
 import type { OutgoingMessage } from "../../domain/outgoingMessage.js";
 import type { PutCommand } from "../../domain/writeCommand.js";
 import type { MessageQueue } from "../messageQueue.js";
@@ -33,6 +34,14 @@ export interface CsvLoaderDeps {
   /** Largest message body in bytes (default 262,144, SQS's limit); a row over it goes alone. */
   readonly maxMessageBytes?: number;
 }
+
+/**
+ * The object a notification names, with its `sequencer` when it has one (S3 event notifications
+ * and EventBridge events carry it): rows then carry a `seq` ordering them across versions of the
+ * key (domain/objectSequence.ts).
+ * @example const notice: CsvObjectNotice = { bucket: "uploads", key: "orders.csv", sequencer: "0055AED6DCD90281E5" };
+ */
+export type CsvObjectNotice = ObjectLocation & { readonly sequencer?: string };
 
 /**
  * What one object gave.
@@ -261,16 +270,27 @@ export const rejectOrThrow = async (
  * retry minutes later would re-enqueue the object's early messages and drop its later ones (an
  * early row of a key landing after a later one); each read instead enqueues its rows in order,
  * after everything earlier. Rows sharing a key: on a FIFO queue the last row wins; on a standard
- * queue the delivery order decides.
+ * queue the delivery order decides. With a `sequencer`, every row carries `seq` = the
+ * sequencer's value × 10^12 + its line (domain/objectSequence.ts), so a sequence-guarded table
+ * (VERSION_TABLE) keeps the newest version's row of each item key, whatever the order in which
+ * notifications, retries and messages arrive. A malformed sequencer rejects the object.
  *
  * @example
  * const stats = await loadCsvObject({ bucket: "uploads", key: "orders.csv" }, deps, unboundedDeadline);
  */
 export const loadCsvObject = async (
-  location: ObjectLocation,
+  notice: CsvObjectNotice,
   deps: CsvLoaderDeps,
   deadline: Deadline,
 ): Promise<CsvLoadStats> => {
+  const { sequencer, ...location } = notice;
+  const ordered = sequencer === undefined ? undefined : sequencerValue(sequencer);
+  if (ordered !== undefined && "problem" in ordered) {
+    const id = `s3://${location.bucket}/${location.key}`;
+    const error = invalidRecord(id, "s3.object.sequencer", ordered.problem);
+    await deps.rejects.reject([{ error, identity: { ...location, sequencer } }]);
+    return { rows: 0, messages: 0, rejected: 1 };
+  }
   const opened = await deps.objects.open(location)();
   if (E.isLeft(opened)) {
     if (opened.left._tag !== "InvalidRecord") throw toThrowable(opened.left);
@@ -306,7 +326,9 @@ export const loadCsvObject = async (
       } else {
         const command = csvRowToCommand(layout, entry.cells, rowId);
         if (E.isLeft(command)) load.reject(command.left, entry.line, entry.cells);
-        else load.add(entry.line, command.right);
+        else if (ordered === undefined) load.add(entry.line, command.right);
+        else
+          load.add(entry.line, { ...command.right, seq: rowSequence(ordered.value, entry.line) });
       }
       // Sends complete before the next row is read: the object is held back by the queue.
       if (load.due) await load.flushDue();

@@ -88,8 +88,8 @@ describe("streamAggregate: hostile stream records", () => {
   });
 
   it.each([
-    ["no Records", {}, []],
-    ["Records null", { Records: null }, []],
+    ["no Records", {}, [{ recordId: "event", field: "Records" }]],
+    ["Records null", { Records: null }, [{ recordId: "event", field: "Records" }]],
     ["Records a string", { Records: "x" }, [{ recordId: "event", field: "Records" }]],
     ["a null event", null, [{ recordId: "event", field: "$" }]],
   ])("handles an event with %s", async (_, event, expected) => {

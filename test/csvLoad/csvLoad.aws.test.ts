@@ -34,7 +34,7 @@ const expectedItems = [
   },
 ];
 
-describe("CSV load on the emulators: S3 ObjectCreated → csvToQueue → SQS → queueToTable → table", () => {
+describe("CSV load on the emulators: S3 ObjectCreated → csvToQueue → SQS (standard) → queueToTable (VERSION_TABLE) → table", () => {
   const c = emulatorClients();
   const bucket = uniqueName("uploads");
   const table = uniqueName("items");
@@ -48,11 +48,15 @@ describe("CSV load on the emulators: S3 ObjectCreated → csvToQueue → SQS →
     await createBucket(c.s3, bucket);
     queue = await createQueueWithDlq(c.sqs, uniqueName("rows"), { maxReceiveCount: 10 });
     await createKeyedTable(c.dynamodb, table, csvTableKey);
+    // A standard queue: queueToTable needs VERSION_TABLE (rows carry the S3 sequencer as seq).
+    const versions = uniqueName("versions");
+    await createKeyedTable(c.dynamodb, versions, { partitionKey: "pk" });
     // Only AWS_ENDPOINT_URL_S3 (no AWS_ENDPOINT_URL) points the handler's S3 client at moto.
     setHandlerEnvironment({
       QUEUE_URL: queue.url,
       CSV_SCHEMA: JSON.stringify(csvSchema),
       TABLE_NAME: table,
+      VERSION_TABLE: versions,
     });
     const stored = await c.s3.send(
       new PutObjectCommand({ Bucket: bucket, Key: key, Body: csvBody }),

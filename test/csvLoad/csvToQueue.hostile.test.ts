@@ -129,8 +129,9 @@ describe("csvToQueue: hostile S3 notifications", () => {
   });
 
   it.each([
-    ["no Records (S3's test event)", { Service: "Amazon S3", Event: "s3:TestEvent" }, []],
-    ["Records null", { Records: null }, []],
+    ["S3's test event (no Records)", { Service: "Amazon S3", Event: "s3:TestEvent" }, []],
+    ["no Records", {}, [{ recordId: "event", field: "Records" }]],
+    ["Records null", { Records: null }, [{ recordId: "event", field: "Records" }]],
     ["Records an object", { Records: {} }, [{ recordId: "event", field: "Records" }]],
     ["a null event", null, [{ recordId: "event", field: "$" }]],
   ])("handles an event with %s", async (_, event, expected) => {

@@ -66,8 +66,8 @@ describe("kinesisToTable: hostile records", () => {
   });
 
   it.each([
-    ["no Records", {}, []],
-    ["Records null", { Records: null }, []],
+    ["no Records", {}, [{ recordId: "event", field: "Records" }]],
+    ["Records null", { Records: null }, [{ recordId: "event", field: "Records" }]],
     ["Records an object", { Records: {} }, [{ recordId: "event", field: "Records" }]],
     ["a null event", null, [{ recordId: "event", field: "$" }]],
   ])("handles an event with %s", async (_, event, expected) => {

@@ -65,8 +65,8 @@ describe("streamToGlue: hostile stream records", () => {
   );
 
   it.each([
-    ["no Records", {}, []],
-    ["Records null", { Records: null }, []],
+    ["no Records", {}, [{ recordId: "event", field: "Records" }]],
+    ["Records null", { Records: null }, [{ recordId: "event", field: "Records" }]],
     ["Records an object", { Records: { 0: {} } }, [{ recordId: "event", field: "Records" }]],
     ["a null event", null, [{ recordId: "event", field: "$" }]],
   ])("handles an event with %s without a run", async (_, event, expected) => {

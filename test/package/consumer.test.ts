@@ -260,7 +260,7 @@ export const used = [first, document, key, command, broken, failure, spec, schem
           messageId: "m-1",
           body: JSON.stringify(item),
           attributes: { ApproximateReceiveCount: "1" },
-          eventSourceARN: "arn:aws:sqs:us-east-1:000000000000:replica",
+          eventSourceARN: "arn:aws:sqs:us-east-1:000000000000:replica.fifo",
         },
       ],
     };

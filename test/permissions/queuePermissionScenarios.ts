@@ -3,7 +3,7 @@
  * on the emulators: see test/permissions/permissionRig.ts and test/permissions/permissions.aws.test.ts.
  */
 import { PutBucketVersioningCommand, PutObjectCommand } from "@aws-sdk/client-s3";
-import { SendMessageBatchCommand } from "@aws-sdk/client-sqs";
+import type { SQSEvent } from "aws-lambda";
 import { expect } from "vitest";
 import { localContext } from "../../adapters/localAws/eventSources/localContext.js";
 import { DynamoDbStreamPoller } from "../../adapters/localAws/pollers/DynamoDbStreamPoller.js";
@@ -85,24 +85,34 @@ const queueToTable =
             rare: {
               actions: ["dynamodb:BatchWriteItem"],
               because:
-                "commands without a sequence number (csvToQueue rows, bare DynamoDB-JSON images) bypass the guard and are written with BatchWriteItem",
+                "commands without a sequence number (bare DynamoDB-JSON images, rows of S3 events without a sequencer) bypass the guard and are written with BatchWriteItem when the function also reads a FIFO queue (a standard queue rejects them)",
               run: async () => {
                 const item = { id: { S: "from-csv" }, plan: { S: "free" } };
-                await rig.setup.sqs.send(
-                  new SendMessageBatchCommand({
-                    QueueUrl: queue.url,
-                    Entries: [
-                      {
-                        Id: "row",
-                        MessageBody: encodeMessageBody([
-                          { op: "put", key: { id: item.id }, item, source: "s3://b/k#L2" },
-                        ]),
-                      },
-                      { Id: "bare", MessageBody: JSON.stringify({ id: { S: "bare-image" } }) },
-                    ],
-                  }),
-                );
-                expect((await poll()).deleted).toBe(2);
+                const fromFifo = (messageId: string, body: string) => ({
+                  messageId,
+                  receiptHandle: messageId,
+                  body,
+                  attributes: {},
+                  messageAttributes: {},
+                  md5OfBody: "",
+                  eventSource: "aws:sqs",
+                  eventSourceARN: `arn:aws:sqs:us-east-1:123456789012:${queueName}.fifo`,
+                  awsRegion: "us-east-1",
+                });
+                const event = {
+                  Records: [
+                    fromFifo(
+                      "row",
+                      encodeMessageBody([
+                        { op: "put", key: { id: item.id }, item, source: "s3://b/k#L2" },
+                      ]),
+                    ),
+                    fromFifo("bare", JSON.stringify({ id: { S: "bare-image" } })),
+                  ],
+                } as unknown as SQSEvent;
+                expect(await handler(event, localContext("queueToTable"))).toEqual({
+                  batchItemFailures: [],
+                });
                 expect((await tableOf(replica)).length).toBe((await tableOf(source)).length + 2);
               },
             },

@@ -15,7 +15,7 @@ import {
 
 const NOW = 1_700_000_000_000;
 
-const setup = (options: { readonly versions?: boolean } = {}) => {
+const setup = (options: { readonly versions?: boolean; readonly ttl?: number } = {}) => {
   const db = new InMemoryDynamoDb();
   db.createTable("replica", guardedSchema);
   if (options.versions ?? true) db.createTable("versions", versionTableSchema);
@@ -24,6 +24,7 @@ const setup = (options: { readonly versions?: boolean } = {}) => {
     versionTable: "versions",
     clock: () => NOW,
     retry: noWaitRetryEnv,
+    ...(options.ttl === undefined ? {} : { versionTtlSeconds: options.ttl }),
   });
   return { db, writer };
 };
@@ -44,7 +45,7 @@ const put = (sk: number, seq: string) =>
   putOf({ ...key(sk), v: { S: seq } }, guardedSchema, `e${sk}-${seq}`, seq);
 
 describe("InMemorySequenceGuardedTableWriter", () => {
-  it("keeps one version item per key: digest key, 48-digit seq, 15-day TTL", async () => {
+  it("keeps one version item per key for good: digest key, 48-digit seq, no expiry", async () => {
     const { db, writer } = setup();
     await writer.write([put(1, "41"), put(2, "7")], unboundedDeadline)();
     await writer.write([put(1, "40")], unboundedDeadline)();
@@ -53,9 +54,17 @@ describe("InMemorySequenceGuardedTableWriter", () => {
     expect(db.get("versions", { pk: { S: pk } })).toEqual({
       pk: { S: pk },
       seq: { S: `${"0".repeat(46)}41` },
-      expiresAt: { N: String(NOW / 1000 + 15 * 24 * 3600) },
     });
     expect(db.scan("versions")).toHaveLength(2);
+  });
+
+  it("writes `expiresAt` (epoch seconds) only when given an explicit lifetime", async () => {
+    const { db, writer } = setup({ ttl: 3600 });
+    await writer.write([put(1, "41")], unboundedDeadline)();
+    const pk = versionKeyOf("replica", { pk: { S: "p" }, sk: { N: "1" } });
+    expect(db.get("versions", { pk: { S: pk } })?.expiresAt).toEqual({
+      N: String(NOW / 1000 + 3600),
+    });
   });
 
   it("writes at most 50 commands per transaction", async () => {

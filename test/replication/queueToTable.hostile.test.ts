@@ -99,14 +99,14 @@ describe("queueToTable: malformed SQS records", () => {
   it.each([
     ["no Records", {}],
     ["Records null", { Records: null }],
-  ])("takes an event with %s as empty", async (_, event) => {
+  ])("rejects an event with %s, writing nothing", async (_, event) => {
     const { rejects } = rig();
     const handler = createQueueToTableHandler({
       table: new InMemoryTableWriter(new InMemoryDynamoDb(), "none", noWaitRetryEnv),
       rejects,
     });
     expect(await handler(event as SQSEvent, testContext())).toEqual({ batchItemFailures: [] });
-    expectRejections(rejects, []);
+    expectRejections(rejects, [{ recordId: "event", field: "Records" }]);
   });
 
   it("rejects an event whose Records is not an array", async () => {

@@ -50,16 +50,17 @@ describe("version items", () => {
     expect(versionKeyText("u", { sk: { S: "x" }, id: { N: "1.5" } })).not.toBe(a);
   });
 
-  it("holds the padded seq and an expiry 15 days after now, in epoch seconds", () => {
-    expect(versionItem("k", "0042", 1_000_999)).toEqual({
+  it("holds the padded seq, and no expiry unless one is given (epoch seconds)", () => {
+    expect(versionItem("k", "0042")).toEqual({ pk: { S: "k" }, seq: { S: "0042" } });
+    expect(versionItem("k", "0042", 1_000)).toEqual({
       pk: { S: "k" },
       seq: { S: "0042" },
-      expiresAt: { N: String(1_000 + 1_296_000) },
+      expiresAt: { N: "1000" },
     });
   });
 
   it("evaluates attribute_not_exists(pk) OR seq < :seq", () => {
-    const stored = versionItem("k", padSequence("5") ?? "", 0);
+    const stored = versionItem("k", padSequence("5") ?? "");
     expect(isNewerThanStored(undefined, padSequence("1") ?? "")).toBe(true);
     expect(isNewerThanStored(stored, padSequence("6") ?? "")).toBe(true);
     expect(isNewerThanStored(stored, padSequence("5") ?? "")).toBe(false);

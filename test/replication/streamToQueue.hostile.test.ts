@@ -99,17 +99,20 @@ describe("streamToQueue: hostile stream records", () => {
 
 describe("streamToQueue: malformed events", () => {
   it.each([
-    ["no Records", {}],
-    ["Records null", { Records: null }],
-    ["empty Records", { Records: [] }],
-  ])("acknowledges an event with %s", async (_, event) => {
-    const { handler, rejects, sqs } = rig();
-    expect(await handler(event as DynamoDBStreamEvent, testContext())).toEqual({
-      batchItemFailures: [],
-    });
-    expectRejections(rejects, []);
-    expect(sqs.peek("replica.fifo")).toEqual([]);
-  });
+    ["no Records", {}, [{ recordId: "event", field: "Records" }]],
+    ["Records null", { Records: null }, [{ recordId: "event", field: "Records" }]],
+    ["empty Records", { Records: [] }, []],
+  ])(
+    "acknowledges an event with %s, rejecting it unless it is a batch",
+    async (_, event, expected) => {
+      const { handler, rejects, sqs } = rig();
+      expect(await handler(event as DynamoDBStreamEvent, testContext())).toEqual({
+        batchItemFailures: [],
+      });
+      expectRejections(rejects, expected);
+      expect(sqs.peek("replica.fifo")).toEqual([]);
+    },
+  );
 
   it.each([
     ["Records an object", { Records: { 0: {} } }, "Records"],

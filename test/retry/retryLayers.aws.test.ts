@@ -51,7 +51,7 @@ describe("one retry layer in the entry points", () => {
           messageAttributes: {},
           md5OfBody: "",
           eventSource: "aws:sqs",
-          eventSourceARN: "arn:aws:sqs:us-east-1:000000000000:q",
+          eventSourceARN: "arn:aws:sqs:us-east-1:000000000000:q.fifo",
           awsRegion: "us-east-1",
         },
       ],

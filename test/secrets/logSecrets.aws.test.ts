@@ -109,13 +109,15 @@ describe("logs never print the function's secrets (rejects, progress lines, thro
   });
 
   it("queueToTable: an undecodable message, then a missing table", async () => {
+    // Without VERSION_TABLE, queueToTable reads FIFO queues only.
+    const FIFO = { queueArn: "arn:aws:sqs:us-east-1:000000000000:replica.fifo" };
     setEnvironment({ TABLE_NAME: table });
     const { handler } = await fresh(() => import("../../handlers/queueToTable.js"));
-    const rejected = await logsOf(() => handler(sqsEvent(sqsRecord("not json")), context()));
+    const rejected = await logsOf(() => handler(sqsEvent(sqsRecord("not json", FIFO)), context()));
     expectNoSecrets(rejected, /"rejected":true,"pipeline":"queueToTable"/);
     setEnvironment({ TABLE_NAME: missing });
     const broken = await fresh(() => import("../../handlers/queueToTable.js"));
-    const thrown = await logsOf(() => broken.handler(sqsEvent(sqsRecord("{}")), context()));
+    const thrown = await logsOf(() => broken.handler(sqsEvent(sqsRecord("{}", FIFO)), context()));
     expectNoSecrets(thrown, /ResourceNotFoundException/);
   });
 

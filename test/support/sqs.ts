@@ -20,7 +20,12 @@ let messageCounter = 0;
 /** An SQS record as Lambda delivers it, with a fresh message id unless one is given. */
 export const sqsRecord = (
   body: string,
-  overrides: { readonly messageId?: string; readonly groupId?: string } = {},
+  overrides: {
+    readonly messageId?: string;
+    readonly groupId?: string;
+    /** The queue's ARN (`eventSourceARN`); a standard queue `replica` by default. */
+    readonly queueArn?: string;
+  } = {},
 ): SQSRecord => {
   messageCounter += 1;
   const messageId = overrides.messageId ?? `msg-${messageCounter}`;
@@ -38,7 +43,7 @@ export const sqsRecord = (
     messageAttributes: {},
     md5OfBody: "",
     eventSource: "aws:sqs",
-    eventSourceARN: "arn:aws:sqs:us-east-1:000000000000:replica",
+    eventSourceARN: overrides.queueArn ?? "arn:aws:sqs:us-east-1:000000000000:replica",
     awsRegion: "us-east-1",
   };
 };
