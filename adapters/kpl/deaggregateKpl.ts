@@ -9,20 +9,15 @@
  * aggregate has explicit hash keys, the adapter reads which user records really carry one from
  * the same protobuf model the library ships.
  */
-import agg from "aws-kinesis-agg";
 import common from "aws-kinesis-agg/lib/common.js";
+import deagg, { type UserRecord } from "aws-kinesis-agg/lib/kpl-deagg.js";
 import type { Deaggregate, KplUserRecord } from "../../domain/kplUserRecord.js";
 
-/** The four magic bytes that open a KPL aggregate, base64 of F3 89 9A C2 starts with "84mawg". */
-const MAGIC_PREFIX = "84mawg";
-
-/** A user record as the library gives it (`explicitPartitionKey` is the explicit hash key). */
-interface LibraryUserRecord {
-  readonly partitionKey: string;
-  readonly explicitPartitionKey?: string | undefined;
-  readonly subSequenceNumber?: number | undefined;
-  readonly data: string;
-}
+/**
+ * Base64 of the magic bytes F3 89 9A C2 that open a KPL aggregate begins "84maw" (the 6th
+ * character also depends on the 5th byte): a cheap first filter; the library checks all four.
+ */
+const MAGIC_PREFIX = "84maw";
 
 /**
  * The user records of a KPL aggregate (base64 payload), checksum verified, in order; `undefined`
@@ -33,10 +28,10 @@ interface LibraryUserRecord {
 export const deaggregateKpl: Deaggregate = (data) => {
   if (!data.startsWith(MAGIC_PREFIX)) return undefined;
   let failed = false;
-  let users: ReadonlyArray<LibraryUserRecord> = [];
+  let users: ReadonlyArray<UserRecord> = [];
   try {
     // The sequence number is required by the library's record shape but unused here.
-    agg.deaggregateSync({ data, sequenceNumber: "" } as never, true, (error, records) => {
+    deagg.deaggregateSync({ data, sequenceNumber: "" }, true, (error, records) => {
       if (error) failed = true;
       else users = records ?? [];
     });
@@ -62,7 +57,7 @@ export const deaggregateKpl: Deaggregate = (data) => {
 /** Which user records carry an explicit hash key (all, when the aggregate has none to give). */
 const explicitHashKeyCarriers = (
   data: string,
-  users: ReadonlyArray<LibraryUserRecord>,
+  users: ReadonlyArray<UserRecord>,
 ): ((index: number) => boolean) => {
   if (users.every((user) => typeof user.explicitPartitionKey !== "string")) return () => true;
   const bytes = Buffer.from(data, "base64");
