@@ -181,7 +181,14 @@ const seed003 = async (c: Clients) => {
     );
   await new KinesisPoller(c.kinesis, "EventStream", toTable.handler, streamPolling).run();
   const logs = await scanTable(c.dynamodb, "EventLogs", EVENT_LOG_KEY_SCHEMA);
-  printTable("EventLogs", logs, ["eventId", "timestamp", "data", "partitionKey", "sequenceNumber"]);
+  printTable("EventLogs", logs, [
+    "eventId",
+    "timestamp",
+    "data",
+    "dataFormat",
+    "partitionKey",
+    "sequenceNumber",
+  ]);
 };
 
 const seed004 = async (c: Clients) => {

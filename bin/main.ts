@@ -80,7 +80,7 @@ const seed003 = async () => {
     p.kinesis.putRecord("EventStream", partitionKey, data);
   }
   await p.run();
-  printTable("EventLogs", p.db.scan("EventLogs"), ["eventId", "timestamp", "data"]);
+  printTable("EventLogs", p.db.scan("EventLogs"), ["eventId", "timestamp", "data", "dataFormat"]);
   printRejects(p.rejects.records);
 };
 

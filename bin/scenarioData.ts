@@ -136,7 +136,7 @@ export const seedOrders = (orderDate: string): ReadonlyArray<AttributeMap> =>
   }));
 
 /**
- * Seed 003: three sensor readings (JSON) and one payload that is not JSON.
+ * Seed 003: three sensor readings (JSON) and one payload that is not JSON (logged as text).
  * @example for (const r of sensorRecords) kinesis.putRecord("EventStream", r.partitionKey, r.data);
  */
 export const sensorRecords: ReadonlyArray<{

@@ -1,17 +1,10 @@
 import * as E from "fp-ts/lib/Either.js";
 import * as t from "io-ts";
-import { joinPath, MAX_NESTING_DEPTH, validateAttributeValue } from "./attributeValidation.js";
-import {
-  type AttributeMap,
-  type AttributeValue,
-  attributeType,
-  itemSize,
-  type KeySchema,
-  MAX_ITEM_BYTES,
-} from "./attributeValue.js";
+import { type AttributeMap, itemSize, type KeySchema, MAX_ITEM_BYTES } from "./attributeValue.js";
 import { type InvalidRecord, invalidRecord } from "./errors.js";
+import { base64Bytes, decodePayload } from "./eventPayload.js";
 import { isoTime } from "./isoTime.js";
-import { parseJsonAttribute } from "./jsonAttribute.js";
+import { type Deaggregate, type KplUserRecord, notAggregated } from "./kplUserRecord.js";
 import type { PutCommand } from "./writeCommand.js";
 
 /**
@@ -31,15 +24,31 @@ const Envelope = t.type({
 /** The key schema of the event-log table (`EventLogs`): partition key `eventId` (S). */
 export const EVENT_LOG_KEY_SCHEMA: KeySchema = { partitionKey: "eventId" };
 
-/** One event of the log: the item to write and what identifies its record in the stream. */
+/**
+ * One event of the log: the item to write and what identifies it in the stream.
+ * @example const entry: EventLogEntry = { eventId: "shardId-0:49…", sequenceNumber: "49…", partitionKey: "1", item };
+ */
 export interface EventLogEntry {
-  /** The record's eventID, `shardId:sequenceNumber`: the item key, stable across redeliveries. */
+  /**
+   * The item key, stable across redeliveries: the record's eventID (`shardId:sequenceNumber`),
+   * or `shardId:sequenceNumber:subSequenceNumber` for a user record of a KPL aggregate.
+   */
   readonly eventId: string;
   readonly sequenceNumber: string;
   readonly partitionKey: string;
-  /** `{ eventId, timestamp, data, partitionKey, sequenceNumber }` in DynamoDB JSON. */
+  /**
+   * `{ eventId, timestamp, data, dataFormat, partitionKey, sequenceNumber }` in DynamoDB JSON,
+   * plus `subSequenceNumber` (and `explicitHashKey` when the producer set one) for a user record.
+   */
   readonly item: AttributeMap;
 }
+
+/**
+ * The events of one Kinesis record, in order: one, or one per user record of a KPL aggregate;
+ * a `left` is an event that cannot be stored (an item over DynamoDB's 400 KB).
+ * @example const events: EventLogEntries = [E.right(entry)];
+ */
+export type EventLogEntries = ReadonlyArray<E.Either<InvalidRecord, EventLogEntry>>;
 
 /**
  * What identifies a raw Kinesis record, as far as it can be read (for reject reports).
@@ -71,77 +80,65 @@ const fieldOf = (errors: t.Errors): string => {
   return path && path.length > 0 ? path.join(".") : "$";
 };
 
-const BASE64 = /^(?:[A-Za-z0-9+/]{4})*(?:[A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]{3}=)?$/;
+/** What every event of a record shares. */
+interface RecordContext {
+  readonly eventID: string;
+  readonly sequenceNumber: string;
+  readonly timestamp: string;
+}
 
-/** Strict base64 (padded, no whitespace) → bytes, or `undefined` when the text is not base64. */
-const decodeBase64 = (text: string): Uint8Array | undefined => {
-  if (!BASE64.test(text)) return undefined;
-  const binary = atob(text);
-  const bytes = new Uint8Array(binary.length);
-  for (let i = 0; i < binary.length; i++) bytes[i] = binary.charCodeAt(i);
-  return bytes;
-};
-
-const decodeUtf8 = (bytes: Uint8Array): string | undefined => {
-  try {
-    return new TextDecoder("utf-8", { fatal: true }).decode(bytes);
-  } catch {
-    return undefined;
-  }
-};
-
-/** What a JSON value that is not an object is, by the attribute type it parsed to. */
-const JSON_KINDS: Partial<Record<string, string>> = {
-  NULL: "null",
-  BOOL: "boolean",
-  N: "number",
-  S: "string",
-  L: "an array",
-};
-
-/**
- * Decodes the payload of a Kinesis record: base64 → UTF-8 (a leading BOM is dropped) → JSON
- * object → DynamoDB JSON (`M`). Errors name the step that failed, with field `kinesis.data`
- * (`kinesis.data.a.b[1]` for a value inside it). JSON numbers keep every digit as written
- * (domain/jsonAttribute.ts); a number DynamoDB cannot store (over 38 digits, beyond ±1E+126 or
- * below 1E-130) and nesting deeper than DynamoDB's 32 levels are refused.
- * @example decodePayload("evt-1", "eyJhIjoxfQ==") // right({ M: { a: { N: "1" } } })
- */
-export const decodePayload = (
-  recordId: string,
+/** One event's item, or its reject when DynamoDB cannot hold it. */
+const entryOf = (
+  record: RecordContext,
   data: string,
-): E.Either<InvalidRecord, AttributeValue> => {
-  const bad = (reason: string, field = "kinesis.data") =>
-    E.left(invalidRecord(recordId, field, reason));
-  const bytes = decodeBase64(data);
-  if (bytes === undefined) return bad("not valid base64");
-  const text = decodeUtf8(bytes);
-  if (text === undefined) return bad("not UTF-8");
-  const parsed = parseJsonAttribute(text, MAX_NESTING_DEPTH);
-  if (E.isLeft(parsed))
-    return parsed.left.path === ""
-      ? bad(`not JSON (${parsed.left.reason})`)
-      : bad(parsed.left.reason, joinPath("kinesis.data", parsed.left.path));
-  const value = parsed.right;
-  if (!("M" in value))
-    return bad(`not a JSON object (got ${JSON_KINDS[attributeType(value) ?? ""] ?? "a value"})`);
-  const problem = validateAttributeValue(value, "");
-  if (problem !== undefined) return bad(problem.reason, joinPath("kinesis.data", problem.path));
-  return E.right(value);
+  partitionKey: string,
+  user?: KplUserRecord,
+): E.Either<InvalidRecord, EventLogEntry> => {
+  const eventId =
+    user === undefined ? record.eventID : `${record.eventID}:${user.subSequenceNumber}`;
+  const payload = decodePayload(eventId, data);
+  if (E.isLeft(payload)) return payload;
+  const item: AttributeMap = {
+    eventId: { S: eventId },
+    timestamp: { S: record.timestamp },
+    data: payload.right.data,
+    dataFormat: { S: payload.right.dataFormat },
+    partitionKey: { S: partitionKey },
+    sequenceNumber: { S: record.sequenceNumber },
+    ...(user === undefined ? {} : { subSequenceNumber: { N: String(user.subSequenceNumber) } }),
+    ...(user?.explicitHashKey === undefined
+      ? {}
+      : { explicitHashKey: { S: user.explicitHashKey } }),
+  };
+  const size = itemSize(item);
+  if (size > MAX_ITEM_BYTES)
+    return E.left(
+      invalidRecord(
+        eventId,
+        "kinesis.data",
+        `the item would be ${size} bytes; DynamoDB's limit is ${MAX_ITEM_BYTES}`,
+      ),
+    );
+  return E.right({ eventId, sequenceNumber: record.sequenceNumber, partitionKey, item });
 };
 
 /**
- * Decodes one raw Kinesis record (Lambda's `KinesisStreamRecord`) into its event-log item:
- * `eventId` = the record's eventID (`shardId:sequenceNumber`, so a redelivered record overwrites
- * its item instead of adding one), `timestamp` = the arrival time in ISO 8601 with milliseconds
- * (never the clock of the consumer), `data` = the JSON payload, plus `partitionKey` and
- * `sequenceNumber`. Errors are {@link InvalidRecord}s naming the eventID and the field.
- * @example decodeEventLog(event.Records[0], 0) // right({ eventId: "shardId-000000000000:4959…", item: {…}, … })
+ * Decodes one raw Kinesis record (Lambda's `KinesisStreamRecord`) into its events. A KPL
+ * aggregate (recognised by `deaggregate`, see domain/kplUserRecord.ts) gives one event per user
+ * record, keyed `eventID:subSequenceNumber` with the user record's own partition key (and
+ * explicit hash key); any other record gives one event keyed by its eventID
+ * (`shardId:sequenceNumber`). Keys depend only on the record, so a redelivered record overwrites
+ * its items instead of adding some. `timestamp` = the arrival time in ISO 8601 with milliseconds
+ * (never the clock of the consumer), `data`/`dataFormat` = the payload as JSON, text or binary
+ * (domain/eventPayload.ts). The left is a record that cannot be read (envelope fields missing,
+ * `data` not base64, a bad arrival time), an {@link InvalidRecord} naming the eventID and field.
+ * @example decodeEventLog(event.Records[0], 0) // right([right({ eventId: "shardId-000000000000:4959…", item: {…}, … })])
  */
 export const decodeEventLog = (
   raw: unknown,
   index: number,
-): E.Either<InvalidRecord, EventLogEntry> => {
+  deaggregate: Deaggregate = notAggregated,
+): E.Either<InvalidRecord, EventLogEntries> => {
   const decoded = Envelope.decode(raw);
   if (E.isLeft(decoded))
     return E.left(
@@ -161,30 +158,13 @@ export const decodeEventLog = (
         `not an instant in seconds since the epoch: ${kinesis.approximateArrivalTimestamp}`,
       ),
     );
-  const data = decodePayload(eventID, kinesis.data);
-  if (E.isLeft(data)) return data;
-  const item: AttributeMap = {
-    eventId: { S: eventID },
-    timestamp: { S: timestamp },
-    data: data.right,
-    partitionKey: { S: kinesis.partitionKey },
-    sequenceNumber: { S: kinesis.sequenceNumber },
-  };
-  const size = itemSize(item);
-  if (size > MAX_ITEM_BYTES)
-    return E.left(
-      invalidRecord(
-        eventID,
-        "kinesis.data",
-        `the item would be ${size} bytes; DynamoDB's limit is ${MAX_ITEM_BYTES}`,
-      ),
-    );
-  return E.right({
-    eventId: eventID,
-    sequenceNumber: kinesis.sequenceNumber,
-    partitionKey: kinesis.partitionKey,
-    item,
-  });
+  if (base64Bytes(kinesis.data) === undefined)
+    return E.left(invalidRecord(eventID, "kinesis.data", "not valid base64"));
+  const record = { eventID, sequenceNumber: kinesis.sequenceNumber, timestamp };
+  const users = deaggregate(kinesis.data);
+  if (users !== undefined && users.length > 0)
+    return E.right(users.map((user) => entryOf(record, user.data, user.partitionKey, user)));
+  return E.right([entryOf(record, kinesis.data, kinesis.partitionKey)]);
 };
 
 /**

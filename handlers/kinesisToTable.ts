@@ -4,8 +4,10 @@ import type { Context, KinesisStreamBatchResponse, KinesisStreamEvent } from "aw
 import * as E from "fp-ts/lib/Either.js";
 import { pipe } from "fp-ts/lib/function.js";
 import { DynamoDbTableWriter } from "../adapters/aws/DynamoDbTableWriter.js";
+import { deaggregateKpl } from "../adapters/kpl/deaggregateKpl.js";
 import { describeError, toThrowable } from "../domain/errors.js";
 import { decodeEventLog, kinesisRecordIdentity } from "../domain/eventLog.js";
+import type { Deaggregate } from "../domain/kplUserRecord.js";
 import type { RejectSink } from "../ports/rejectSink.js";
 import type { TableWriter } from "../ports/tableWriter.js";
 import { logEvents } from "../ports/useCases/logEvents.js";
@@ -33,18 +35,22 @@ export interface KinesisToTableDeps {
   /** The event-log table (partition key `eventId`, S). */
   readonly table: TableWriter;
   readonly rejects: RejectSink;
+  /** How KPL aggregates are split into user records (default: {@link deaggregateKpl}). */
+  readonly deaggregate?: Deaggregate;
   /** Where progress and retry lines go (default: nothing). */
   readonly log?: (line: Record<string, unknown>) => void;
 }
 
 /**
  * Kinesis stream → one item per event in the event-log table, idempotent under Lambda's
- * at-least-once delivery: the item key is the record's eventID (`shardId:sequenceNumber`) and the
- * timestamp its arrival time, so a redelivered record rewrites the same item with the same
- * content. The batch is stored by {@link logEvents} (ONE `TableWriter.write`, batched by 25,
- * retried until the deadline). Records that can never be stored (payload not base64/UTF-8/JSON
- * object, item over 400 KB, or refused by the table) go to `rejects` with their eventID, sequence
- * number and partition key, and are skipped. When writes still fail, the batch item failure is
+ * at-least-once delivery: the item key is the record's eventID (`shardId:sequenceNumber`; for
+ * each user record of a KPL aggregate, `shardId:sequenceNumber:subSequenceNumber`) and the
+ * timestamp its arrival time, so a redelivered record rewrites the same items with the same
+ * content. Payloads are stored as JSON, text or binary (`dataFormat`). The batch is stored by
+ * {@link logEvents} (ONE `TableWriter.write`, batched by 25, retried until the deadline). Events
+ * that can never be stored (a malformed record, `data` not base64, an item over 400 KB, or
+ * refused by the table) go to `rejects` with their id, sequence number and partition key, and
+ * are skipped. When writes still fail, the batch item failure is
  * the sequence number of the earliest failed record: Lambda re-reads from there, and everything
  * before it is done (configure `FunctionResponseTypes: ["ReportBatchItemFailures"]`). Records
  * from the failed one on are reported to `rejects` only when they are processed again, so
@@ -56,10 +62,12 @@ export interface KinesisToTableDeps {
  */
 export const createKinesisToTableHandler = (deps: KinesisToTableDeps) => {
   const store = logEvents(deps.table);
+  const deaggregate = deps.deaggregate ?? deaggregateKpl;
   return middy(
     async (event: KinesisStreamEvent, context: Context): Promise<KinesisStreamBatchResponse> => {
       const records = await eventRecords(event, deps.rejects);
-      const report = await store(records.map(decodeEventLog), deadlineOf(context))();
+      const decoded = records.map((record, index) => decodeEventLog(record, index, deaggregate));
+      const report = await store(decoded, deadlineOf(context))();
       if (E.isLeft(report)) throw toThrowable(report.left);
       const first = firstFailure(report.right.failed);
       const { rejectsNow, response } = streamResponse(

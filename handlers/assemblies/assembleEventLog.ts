@@ -6,7 +6,7 @@ import { createKinesisToTableHandler } from "../kinesisToTable.js";
 export interface EventLogPorts {
   /** The EventLogs table writer. */
   readonly table: TableWriter;
-  /** Where records whose payload is not a JSON object are reported. */
+  /** Where events that cannot be stored (malformed records, items over 400 KB) are reported. */
   readonly rejects: RejectSink;
 }
 

@@ -3,7 +3,7 @@ import type { TaskEither } from "fp-ts/lib/TaskEither.js";
 import { canonicalKey } from "../../domain/attributeValue.js";
 import type { Deadline } from "../../domain/deadline.js";
 import type { ConfigurationError } from "../../domain/errors.js";
-import { type EventLogEntry, eventLogCommand } from "../../domain/eventLog.js";
+import { type EventLogEntries, eventLogCommand } from "../../domain/eventLog.js";
 import { lastPerKey, type PutCommand } from "../../domain/writeCommand.js";
 import type { TableWriter } from "../tableWriter.js";
 import {
@@ -24,34 +24,43 @@ export interface EventLogReport extends BatchReport {
 }
 
 /**
- * Stores a batch of event-log entries, one item per event, with ONE {@link TableWriter.write}
- * (one command per key: a redelivered record rewrites its own item). The report, by record
- * position: entries that could not be read, and every record of a key the table refuses as
- * invalid (named by the stored command's source), are rejected, in record order; a key that
+ * Stores a batch of decoded Kinesis records, one item per event (a KPL aggregate holds several),
+ * with ONE {@link TableWriter.write} (one command per key: a redelivered record rewrites its own
+ * items). The report, by record position: records that could not be read, events that cannot
+ * be stored (each named by its event id; a record may have several), and every record of a key
+ * the table refuses as invalid (named by the stored command's source) are rejected, in record
+ * order; a key that
  * failed transiently fails at its first record (all records when the whole write failed). A
  * `Configuration` error of the whole write is the left.
  *
  * @example
- * const report = await logEvents(table)(records.map(decodeEventLog), deadline)();
+ * const report = await logEvents(table)(records.map((r, i) => decodeEventLog(r, i, deaggregateKpl)), deadline)();
  */
 export const logEvents =
   (table: TableWriter) =>
   (
-    entries: DecodedBatch<EventLogEntry>,
+    entries: DecodedBatch<EventLogEntries>,
     deadline: Deadline,
   ): TaskEither<ConfigurationError, EventLogReport> =>
   async () => {
     const rejected = unreadable(entries);
     const commands: PutCommand[] = [];
     const indicesOfKey = new Map<string, number[]>();
-    entries.forEach((entry, index) => {
-      if (E.isLeft(entry)) return;
-      const command = eventLogCommand(entry.right);
-      const id = canonicalKey(command.key);
-      indicesOfKey.set(id, [...(indicesOfKey.get(id) ?? []), index]);
-      commands.push(command);
+    entries.forEach((record, index) => {
+      if (E.isLeft(record)) return;
+      for (const entry of record.right) {
+        if (E.isLeft(entry)) {
+          rejected.push({ index, error: entry.left });
+          continue;
+        }
+        const command = eventLogCommand(entry.right);
+        const id = canonicalKey(command.key);
+        indicesOfKey.set(id, [...(indicesOfKey.get(id) ?? []), index]);
+        commands.push(command);
+      }
     });
-    if (commands.length === 0) return E.right({ failed: [], rejected, items: 0 });
+    if (commands.length === 0)
+      return E.right({ failed: [], rejected: inRecordOrder(rejected), items: 0 });
     const report = await table.write(lastPerKey(commands), deadline)();
     if (E.isLeft(report)) {
       if (report.left._tag === "Configuration") return E.left(report.left);

@@ -41,13 +41,17 @@ describe("offline pipeline assemblies (what npm start runs)", () => {
     ]);
   });
 
-  it("event log keeps one item per Kinesis record and rejects a non-JSON payload", async () => {
+  it("event log keeps one item per Kinesis record (a text payload as text) and rejects an item over 400 KB", async () => {
     const p = offlineEventLog({ shards: 2 });
     for (let i = 0; i < 5; i++) p.kinesis.putRecord("EventStream", `d${i}`, JSON.stringify({ i }));
     p.kinesis.putRecord("EventStream", "x", "not json");
+    p.kinesis.putRecord("EventStream", "y", "x".repeat(410_000));
     await p.run();
     await p.run();
-    expect(p.db.scan("EventLogs")).toHaveLength(5);
+    expect(p.db.scan("EventLogs")).toHaveLength(6);
+    expect(
+      p.db.scan("EventLogs").filter((item) => JSON.stringify(item.dataFormat) === `{"S":"text"}`),
+    ).toHaveLength(1);
     expect(p.rejects.records.map((r) => r.error.field)).toEqual(["kinesis.data"]);
   });
 

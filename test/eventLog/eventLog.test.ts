@@ -1,12 +1,10 @@
 import * as E from "fp-ts/lib/Either.js";
 import { describe, expect, it } from "vitest";
-import {
-  decodeEventLog,
-  decodePayload,
-  eventLogCommand,
-  kinesisRecordIdentity,
-} from "../../domain/eventLog.js";
+import type { InvalidRecord } from "../../domain/errors.js";
+import { decodeEventLog, eventLogCommand, kinesisRecordIdentity } from "../../domain/eventLog.js";
+import { decodePayload } from "../../domain/eventPayload.js";
 import { isoTime } from "../../domain/isoTime.js";
+import type { Deaggregate } from "../../domain/kplUserRecord.js";
 import { base64, kinesisRecord } from "../support/kinesis.js";
 
 const left = <L, A>(result: E.Either<L, A>): L => {
@@ -19,6 +17,13 @@ const right = <A>(result: E.Either<unknown, A>): A => {
   return result.right;
 };
 
+/** The one event of a record that is not an aggregate. */
+const single = (raw: unknown, index = 0) => {
+  const entries = right(decodeEventLog(raw, index));
+  expect(entries).toHaveLength(1);
+  return right(entries[0] ?? E.left("no entry"));
+};
+
 describe("decodeEventLog", () => {
   it("maps the seed's event to an item keyed by the record's eventID, timed by its arrival", () => {
     const record = kinesisRecord({
@@ -27,13 +32,14 @@ describe("decodeEventLog", () => {
       partitionKey: "1",
       arrival: 1_545_084_650.987,
     });
-    const entry = right(decodeEventLog(record, 0));
+    const entry = single(record);
     expect(entry.item).toEqual({
       eventId: {
         S: "shardId-000000000000:49590338271490256608559692538361571095921575989136588898",
       },
       timestamp: { S: "2018-12-17T22:10:50.987Z" },
       data: { M: { sensor: { S: "temperature" }, value: { N: "22.5" } } },
+      dataFormat: { S: "json" },
       partitionKey: { S: "1" },
       sequenceNumber: { S: "49590338271490256608559692538361571095921575989136588898" },
     });
@@ -42,14 +48,12 @@ describe("decodeEventLog", () => {
 
   it("gives the same item for the same record decoded twice (redelivery overwrites)", () => {
     const record = kinesisRecord({ payload: { a: 1 } });
-    expect(right(decodeEventLog(record, 0))).toEqual(
-      right(decodeEventLog(structuredClone(record), 3)),
-    );
+    expect(single(record)).toEqual(single(structuredClone(record), 3));
   });
 
   it("keeps nested values, nulls, booleans, lists and a __proto__ key as data", () => {
     const text = '{"__proto__":{"x":1},"tags":["a",null,true],"n":{"deep":{"v":-0.5}}}';
-    const entry = right(decodeEventLog(kinesisRecord({ raw: base64(text) }), 0));
+    const entry = single(kinesisRecord({ raw: base64(text) }));
     const data = entry.item.data as { M: Record<string, unknown> };
     expect(Object.hasOwn(data.M, "__proto__")).toBe(true);
     expect(data.M.tags).toEqual({ L: [{ S: "a" }, { NULL: true }, { BOOL: true }] });
@@ -57,42 +61,77 @@ describe("decodeEventLog", () => {
   });
 
   it("drops a UTF-8 byte order mark before parsing", () => {
-    const entry = right(decodeEventLog(kinesisRecord({ raw: base64('\uFEFF{"a":"é"}') }), 0));
+    const entry = single(kinesisRecord({ raw: base64('\uFEFF{"a":"é"}') }));
     expect(entry.item.data).toEqual({ M: { a: { S: "é" } } });
   });
 
   it.each([
-    ["not base64", "!!!!", "not valid base64"],
-    ["unpadded base64", "eyJhIjoxfQ", "not valid base64"],
-    ["base64 with whitespace", "eyJh Ijox fQ==", "not valid base64"],
-    ["invalid UTF-8", Buffer.from([0x7b, 0xff, 0x7d]).toString("base64"), "not UTF-8"],
-    ["plain text", base64("temperature=22.5"), "not JSON"],
-    ["an empty payload", "", "not JSON"],
-    ["a JSON array", base64("[1,2]"), "not a JSON object (got an array)"],
-    ["a JSON number", base64("22.5"), "not a JSON object (got number)"],
-    ["JSON null", base64("null"), "not a JSON object (got null)"],
-  ])("rejects %s naming the record and kinesis.data", (_, raw, reason) => {
-    const record = kinesisRecord({ raw });
-    const error = left(decodeEventLog(record, 0));
-    expect(error).toMatchObject({
-      _tag: "InvalidRecord",
-      recordId: record.eventID,
-      field: "kinesis.data",
-    });
-    expect(error.reason.startsWith(reason)).toBe(true);
+    ["not base64", "!!!!"],
+    ["unpadded base64", "eyJhIjoxfQ"],
+    ["base64 with whitespace", "eyJh Ijox fQ=="],
+  ])(
+    "rejects data %s naming the record and kinesis.data (Lambda always sends base64)",
+    (_, raw) => {
+      const record = kinesisRecord({ raw });
+      expect(left(decodeEventLog(record, 0))).toEqual({
+        _tag: "InvalidRecord",
+        recordId: record.eventID,
+        field: "kinesis.data",
+        reason: "not valid base64",
+      });
+    },
+  );
+
+  it.each([
+    ["invalid UTF-8", Buffer.from([0x7b, 0xff, 0x7d]), { B: "e/99" }, "binary"],
+    ["plain text", Buffer.from("temperature=22.5"), { S: "temperature=22.5" }, "text"],
+    ["an empty payload", Buffer.alloc(0), { S: "" }, "text"],
+    ["truncated JSON", Buffer.from('{"a":[1,'), { S: '{"a":[1,' }, "text"],
+    ["a JSON array", Buffer.from("[1,2]"), { L: [{ N: "1" }, { N: "2" }] }, "json"],
+    ["a JSON number", Buffer.from("22.5"), { N: "22.5" }, "json"],
+    ["JSON null", Buffer.from("null"), { NULL: true }, "json"],
+    ["a JSON string", Buffer.from('"hi"'), { S: "hi" }, "json"],
+    ["a BOM before text (kept)", Buffer.from("\uFEFFhi"), { S: "\uFEFFhi" }, "text"],
+  ])("stores %s, saying which format it is", (_, bytes, data, dataFormat) => {
+    const entry = single(kinesisRecord({ raw: bytes.toString("base64") }));
+    expect(entry.item.data).toEqual(data);
+    expect(entry.item.dataFormat).toEqual({ S: dataFormat });
   });
 
-  it("rejects a number DynamoDB cannot store, naming its path", () => {
-    const error = left(decodeEventLog(kinesisRecord({ raw: base64('{"a":{"b":[1,1e400]}}') }), 0));
-    expect(error.field).toBe("kinesis.data.a.b[1]");
+  it("keeps JSON that DynamoDB cannot hold as a value (a number beyond 38 digits or 1E+126) as its exact text", () => {
+    const text = '{"a":{"b":[1,1e400]}}';
+    const entry = single(kinesisRecord({ raw: base64(text) }));
+    expect(entry.item.data).toEqual({ S: text });
+    expect(entry.item.dataFormat).toEqual({ S: "text" });
   });
 
-  it("rejects an item over 400 KB", () => {
-    const error = left(
-      decodeEventLog(kinesisRecord({ payload: { blob: "x".repeat(410_000) } }), 0),
-    );
-    expect(error).toMatchObject({ field: "kinesis.data" });
+  it("rejects an event whose item would exceed 400 KB, naming it and kinesis.data", () => {
+    const record = kinesisRecord({ payload: { blob: "x".repeat(410_000) } });
+    const [entry] = right(decodeEventLog(record, 0));
+    const error = left<InvalidRecord, unknown>(entry ?? E.right(undefined));
+    expect(error).toMatchObject({ recordId: record.eventID, field: "kinesis.data" });
     expect(error.reason).toContain("409600");
+  });
+
+  it("gives one event per user record of an aggregate, keyed eventID:subSequenceNumber with the user record's keys", () => {
+    const record = kinesisRecord({ partitionKey: "outer" });
+    const users: Deaggregate = () => [
+      { subSequenceNumber: 0, partitionKey: "a", data: base64('{"n":1}') },
+      { subSequenceNumber: 1, partitionKey: "b", explicitHashKey: "42", data: base64("x") },
+    ];
+    const entries = right(decodeEventLog(record, 0, users)).map(right);
+    expect(entries.map((e) => e.eventId)).toEqual([`${record.eventID}:0`, `${record.eventID}:1`]);
+    expect(entries[1]?.item).toEqual({
+      eventId: { S: `${record.eventID}:1` },
+      timestamp: entries[0]?.item.timestamp,
+      data: { S: "x" },
+      dataFormat: { S: "text" },
+      partitionKey: { S: "b" },
+      sequenceNumber: { S: record.kinesis.sequenceNumber },
+      subSequenceNumber: { N: "1" },
+      explicitHashKey: { S: "42" },
+    });
+    expect(entries[0]?.item.data).toEqual({ M: { n: { N: "1" } } });
   });
 
   it("rejects a malformed envelope naming the missing field", () => {
@@ -114,14 +153,17 @@ describe("decodeEventLog", () => {
 
 describe("decodePayload", () => {
   it("decodes base64 JSON to a map", () => {
-    expect(right(decodePayload("e", base64('{"k":"v"}')))).toEqual({ M: { k: { S: "v" } } });
+    expect(right(decodePayload("e", base64('{"k":"v"}')))).toEqual({
+      data: { M: { k: { S: "v" } } },
+      dataFormat: "json",
+    });
   });
 });
 
 describe("eventLogCommand", () => {
   it("puts the item under its eventId, sourced and ordered by the record", () => {
     const record = kinesisRecord();
-    const entry = right(decodeEventLog(record, 0));
+    const entry = single(record);
     expect(eventLogCommand(entry)).toEqual({
       op: "put",
       key: { eventId: { S: record.eventID } },

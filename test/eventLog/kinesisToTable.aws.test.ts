@@ -36,7 +36,7 @@ describe("event log on the emulators: Kinesis → kinesisToTable → EventLogs",
     }
   });
 
-  it("writes one item per JSON record, keyed shardId:sequenceNumber, stamped with its arrival, and rejects the non-JSON one", async () => {
+  it("writes one item per record, keyed shardId:sequenceNumber, stamped with its arrival: JSON as a map, the text one as text", async () => {
     log = captureRejectLog();
     const stats = await new KinesisPoller(
       c.kinesis,
@@ -49,21 +49,26 @@ describe("event log on the emulators: Kinesis → kinesisToTable → EventLogs",
     const delivered = calls.events.flatMap((e) => e.Records);
     expect(delivered.map((r) => r.eventID)).toEqual(eventIds);
     const items = await scanTable(c.dynamodb, table, EVENT_LOG_KEY_SCHEMA);
-    expect(items.map((item) => item.eventId)).toEqual(
-      eventIds.slice(0, 3).map((id) => ({ S: id })),
-    );
+    expect(items.map((item) => item.eventId)).toEqual(eventIds.map((id) => ({ S: id })));
     for (const [i, record] of delivered.slice(0, 3).entries()) {
       const item = items.find(
         (it) => JSON.stringify(it.eventId) === JSON.stringify({ S: record.eventID }),
       );
       expect(item?.data).toEqual(marshalJson(JSON.parse(sensorRecords[i]?.data ?? "")));
+      expect(item?.dataFormat).toEqual({ S: "json" });
       expect(item?.timestamp).toEqual({
         S: new Date(Math.round(record.kinesis.approximateArrivalTimestamp * 1_000)).toISOString(),
       });
     }
-    expect(log.records.map((r) => [r.pipeline, r.error.recordId, r.error.field])).toEqual([
-      ["kinesisToTable", eventIds[3], "kinesis.data"],
-    ]);
+    const text = items.find(
+      (it) => JSON.stringify(it.eventId) === JSON.stringify({ S: eventIds[3] }),
+    );
+    expect(text).toMatchObject({
+      data: { S: "temperature=23" },
+      dataFormat: { S: "text" },
+      partitionKey: { S: "4" },
+    });
+    expect(log.records).toEqual([]);
   });
 
   it("keeps one item per record when the stream is replayed from TRIM_HORIZON", async () => {

@@ -59,6 +59,7 @@ describe("kinesisToTable: hostile records", () => {
       expect(data(HOSTILE_EVENT_ID)).toEqual(c.expect.stored);
       expect(db.get("EventLogs", { eventId: { S: HOSTILE_EVENT_ID } })).toMatchObject({
         sequenceNumber: { S: HOSTILE_SEQUENCE },
+        dataFormat: { S: c.expect.dataFormat },
         timestamp: { S: "2023-11-14T22:13:20.123Z" },
       });
       expect(db.scan("EventLogs")).toHaveLength(3);

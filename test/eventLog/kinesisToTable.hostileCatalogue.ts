@@ -1,6 +1,7 @@
 import type { KinesisStreamRecord } from "aws-lambda";
 import type { AttributeValue } from "../../domain/attributeValue.js";
 import { normalizeNumber } from "../../domain/decimal.js";
+import type { DataFormat } from "../../domain/eventPayload.js";
 import {
   DIGITS_38,
   DIGITS_39,
@@ -14,11 +15,12 @@ import {
 import { base64 } from "../support/kinesis.js";
 
 /**
- * Hostile Kinesis records for kinesisToTable (seed 003: one EventLogs item per record, `data` =
- * the JSON payload as a map). Each record is delivered between two good ones and must either be
- * rejected (eventID + field) while the good ones are stored, or be stored with exactly the
- * expected `data`. JSON has no binary or set types: payloads give S, N, BOOL, NULL, L and M only
- * (a payload shaped like DynamoDB JSON stays plain data).
+ * Hostile Kinesis records for kinesisToTable (seed 003: one EventLogs item per event, `data` =
+ * the payload: its JSON value, else its exact text, else its exact bytes, with `dataFormat`
+ * saying which). Each record is delivered between two good ones and must either be rejected
+ * (eventID + field) while the good ones are stored, or be stored with exactly the expected
+ * `data` and `dataFormat`. JSON has no binary or set types: JSON payloads give S, N, BOOL, NULL,
+ * L and M only (a payload shaped like DynamoDB JSON stays plain data).
  */
 
 /** The hostile record's shard, sequence number and eventID. */
@@ -31,8 +33,8 @@ export interface KinesisCase {
   readonly record: unknown;
   readonly expect:
     | { readonly rejected: ExpectedRejection }
-    /** The `data` attribute the stored item must hold. */
-    | { readonly stored: AttributeValue };
+    /** The `data` attribute the stored item must hold, and its `dataFormat`. */
+    | { readonly stored: AttributeValue; readonly dataFormat: DataFormat };
 }
 
 /** A Kinesis record as Lambda delivers it (eventID `shardId-000000000000:<HOSTILE_SEQUENCE>`). */
@@ -85,10 +87,31 @@ const badPayload = (name: string, text: string, field: string, reason?: string) 
   rejected(name, kinesisRecordOf(base64(text)), field, reason);
 
 /** A payload (JSON text) that must be stored as `data`. */
-const stored = (name: string, text: string, data: AttributeValue): KinesisCase => ({
+const stored = (
+  name: string,
+  text: string,
+  data: AttributeValue,
+  dataFormat: DataFormat = "json",
+): KinesisCase => ({
   name,
   record: kinesisRecordOf(base64(text)),
-  expect: { stored: data },
+  expect: { stored: data, dataFormat },
+});
+
+/** A UTF-8 payload that is not JSON DynamoDB can hold: stored as its exact text. */
+const storedText = (name: string, text: string): KinesisCase =>
+  stored(name, text, { S: text }, "text");
+
+/** A payload of raw bytes, stored as given. */
+const storedBytes = (
+  name: string,
+  bytes: Buffer,
+  data: AttributeValue,
+  dataFormat: DataFormat,
+): KinesisCase => ({
+  name,
+  record: kinesisRecordOf(bytes.toString("base64")),
+  expect: { stored: data, dataFormat },
 });
 
 /** `{ v: <number text> }` stored as `{ M: { v: { N } } }` (in DynamoDB's canonical form). */
@@ -135,50 +158,37 @@ export const kinesisToTableCases: ReadonlyArray<KinesisCase> = [
     "kinesis.data",
     "base64",
   ),
-  rejected(
+  storedBytes(
     "binary payload that is not UTF-8",
-    kinesisRecordOf(Buffer.from([0xff, 0xfe, 0x00, 0x80]).toString("base64")),
-    "kinesis.data",
-    "UTF-8",
+    Buffer.from([0xff, 0xfe, 0x00, 0x80]),
+    { B: "//4AgA==" },
+    "binary",
   ),
-  rejected(
+  storedBytes(
     "binary payload that is UTF-8 but not JSON",
-    kinesisRecordOf(Buffer.from([0x00, 0x01, 0x7f]).toString("base64")),
-    "kinesis.data",
-    "not JSON",
+    Buffer.from([0x00, 0x01, 0x7f]),
+    { S: "\u0000\u0001\u007f" },
+    "text",
   ),
-  rejected("empty payload", kinesisRecordOf(""), "kinesis.data", "not JSON"),
-  badPayload("plain text", "temperature=22.5", "kinesis.data", "not JSON"),
-  badPayload("truncated JSON", '{"sensor":"t","value":[1,2', "kinesis.data", "not JSON"),
-  badPayload("trailing comma", '{"a":1,}', "kinesis.data", "not JSON"),
-  badPayload("two JSON documents", '{"a":1}{"b":2}', "kinesis.data", "not JSON"),
-  badPayload("NaN literal", '{"v":NaN}', "kinesis.data", "not JSON"),
-  badPayload("single quotes", "{'a':1}", "kinesis.data", "not JSON"),
-  badPayload("JSON array", "[1,2]", "kinesis.data", "not a JSON object"),
-  badPayload("JSON string", '"text"', "kinesis.data", "not a JSON object"),
-  badPayload("JSON null", "null", "kinesis.data", "not a JSON object"),
-  badPayload("JSON number", "22.5", "kinesis.data", "not a JSON object"),
-  badPayload(
-    "arrays nested 10,000 deep",
-    `{"a":${nestedArraysJson(10_000)}}`,
-    `kinesis.data.a${"[0]".repeat(31)}`,
-    "32",
-  ),
-  badPayload(
-    "objects nested 10,000 deep",
-    nestedObjectsJson(10_000),
-    `kinesis.data${".a".repeat(32)}`,
-    "32",
-  ),
-  badPayload("number 1e400", '{"v":1e400}', "kinesis.data.v", "1e400"),
-  badPayload("number -1e400", '{"v":[0,-1e400]}', "kinesis.data.v[1]", "-1e400"),
-  badPayload("number 1E-400 (not silently 0)", '{"v":1E-400}', "kinesis.data.v"),
-  badPayload("39 significant digits", `{"v":${DIGITS_39}}`, "kinesis.data.v"),
-  badPayload(
-    "number beyond range deep inside",
-    '{"a":{"b.c":[{"d":1e127}]}}',
-    'kinesis.data.a["b.c"][0].d',
-  ),
+  storedBytes("empty payload", Buffer.alloc(0), { S: "" }, "text"),
+  storedText("plain text", "temperature=22.5"),
+  storedText("truncated JSON", '{"sensor":"t","value":[1,2'),
+  storedText("trailing comma", '{"a":1,}'),
+  storedText("two JSON documents", '{"a":1}{"b":2}'),
+  storedText("NaN literal", '{"v":NaN}'),
+  storedText("single quotes", "{'a':1}"),
+  stored("JSON array", "[1,2]", { L: [{ N: "1" }, { N: "2" }] }),
+  stored("JSON string", '"text"', { S: "text" }),
+  stored("JSON null", "null", { NULL: true }),
+  stored("JSON number", "22.5", { N: "22.5" }),
+  // JSON DynamoDB cannot hold as a value is kept, as its exact text (nothing is lost).
+  storedText("arrays nested 10,000 deep", `{"a":${nestedArraysJson(10_000)}}`),
+  storedText("objects nested 10,000 deep", nestedObjectsJson(10_000)),
+  storedText("number 1e400", '{"v":1e400}'),
+  storedText("number -1e400", '{"v":[0,-1e400]}'),
+  storedText("number 1E-400 (not silently 0)", '{"v":1E-400}'),
+  storedText("39 significant digits", `{"v":${DIGITS_39}}`),
+  storedText("number beyond range deep inside", '{"a":{"b.c":[{"d":1e127}]}}'),
   badPayload(
     "payload over 400 KB",
     JSON.stringify({ blob: "x".repeat(410_000) }),
@@ -244,6 +254,6 @@ export const kinesisToTableCases: ReadonlyArray<KinesisCase> = [
   {
     name: "partition key of 256 unicode characters",
     record: kinesisRecordOf(base64("{}"), { partitionKey: "ñ".repeat(256) }),
-    expect: { stored: { M: {} } },
+    expect: { stored: { M: {} }, dataFormat: "json" },
   },
 ];

@@ -9,7 +9,7 @@ import { noWaitRetryEnv } from "../../adapters/shared/retry.js";
 import { invalidRecord, transient } from "../../domain/errors.js";
 import { createKinesisToTableHandler } from "../../handlers/kinesisToTable.js";
 import type { TableWriter } from "../../ports/tableWriter.js";
-import { base64, eventLogRig, kinesisEvent, kinesisRecord, pollShard } from "../support/kinesis.js";
+import { eventLogRig, kinesisEvent, kinesisRecord, pollShard } from "../support/kinesis.js";
 
 const SHARD = "shardId-000000000000";
 
@@ -31,6 +31,7 @@ describe("kinesisToTable (in memory)", () => {
       eventId: { S: `${SHARD}:${puts[0]?.sequenceNumber}` },
       timestamp: { S: "2023-11-14T22:13:21.000Z" },
       data: { M: { sensor: { S: "temperature" }, value: { N: "22.5" } } },
+      dataFormat: { S: "json" },
       partitionKey: { S: "1" },
       sequenceNumber: { S: puts[0]?.sequenceNumber ?? "" },
     });
@@ -49,10 +50,30 @@ describe("kinesisToTable (in memory)", () => {
     expect(first).toHaveLength(40);
   });
 
-  it("rejects a non-JSON payload with its identity and writes the rest", async () => {
+  it("stores a text payload as text and a non-UTF-8 one as binary, next to JSON ones", async () => {
+    const { kinesis, db, rejects, invoke } = eventLogRig();
+    const puts = [
+      kinesis.putRecord("EventStream", "1", '{"ok":1}'),
+      kinesis.putRecord("EventStream", "sensor-7", "temperature=22.5"),
+      kinesis.putRecord("EventStream", "1", new Uint8Array([0xff, 0x00, 0xc3])),
+    ];
+    await pollShard(kinesis, "EventStream", SHARD, invoke);
+    const stored = puts.map((put) =>
+      db.get("EventLogs", { eventId: { S: `${SHARD}:${put.sequenceNumber}` } }),
+    );
+    expect(stored.map((item) => [item?.data, item?.dataFormat])).toEqual([
+      [{ M: { ok: { N: "1" } } }, { S: "json" }],
+      [{ S: "temperature=22.5" }, { S: "text" }],
+      [{ B: "/wDD" }, { S: "binary" }],
+    ]);
+    expect(stored[1]?.partitionKey).toEqual({ S: "sensor-7" });
+    expect(rejects.records).toEqual([]);
+  });
+
+  it("rejects an event whose item would exceed 400 KB with its identity, and writes the rest", async () => {
     const { kinesis, db, rejects, invoke } = eventLogRig();
     kinesis.putRecord("EventStream", "1", '{"ok":1}');
-    const bad = kinesis.putRecord("EventStream", "sensor-7", "temperature=22.5");
+    const big = kinesis.putRecord("EventStream", "sensor-7", "x".repeat(410_000));
     kinesis.putRecord("EventStream", "1", '{"ok":3}');
     await pollShard(kinesis, "EventStream", SHARD, invoke);
     expect(db.scan("EventLogs").map((item) => item.data)).toEqual([
@@ -61,20 +82,21 @@ describe("kinesisToTable (in memory)", () => {
     ]);
     expect(rejects.records).toHaveLength(1);
     expect(rejects.records[0]).toMatchObject({
-      error: { recordId: `${SHARD}:${bad.sequenceNumber}`, field: "kinesis.data" },
+      error: { recordId: `${SHARD}:${big.sequenceNumber}`, field: "kinesis.data" },
       identity: {
-        eventID: `${SHARD}:${bad.sequenceNumber}`,
-        sequenceNumber: bad.sequenceNumber,
+        eventID: `${SHARD}:${big.sequenceNumber}`,
+        sequenceNumber: big.sequenceNumber,
         partitionKey: "sensor-7",
       },
     });
-    expect(rejects.records[0]?.error.reason.startsWith("not JSON")).toBe(true);
+    expect(rejects.records[0]?.error.reason).toContain("DynamoDB's limit is 409600");
   });
 
   it("reports the earliest record of a throttled write, and a retry from there completes the log", async () => {
     const { kinesis, db, rejects, invoke } = eventLogRig();
     for (let i = 0; i < 30; i++) kinesis.putRecord("EventStream", "1", JSON.stringify({ i }));
-    kinesis.putRecord("EventStream", "1", "not json"); // after the failure: rejected once, on the retry
+    // After the failure: rejected (an item over 400 KB) once, on the retry.
+    kinesis.putRecord("EventStream", "1", "x".repeat(410_000));
     const records = kinesis.read("EventStream", SHARD, undefined, 100);
     let calls = 0;
     db.fault = (operation) =>
@@ -210,7 +232,7 @@ describe("kinesisToTable (in memory)", () => {
   it("ignores an empty batch and a batch of only rejects", async () => {
     const { invoke, rejects, db } = eventLogRig();
     expect(await invoke([])).toEqual({ batchItemFailures: [] });
-    expect(await invoke([kinesisRecord({ raw: base64("[]") })])).toEqual({ batchItemFailures: [] });
+    expect(await invoke([kinesisRecord({ raw: "%%" })])).toEqual({ batchItemFailures: [] });
     expect(rejects.records).toHaveLength(1);
     expect(db.scan("EventLogs")).toEqual([]);
   });

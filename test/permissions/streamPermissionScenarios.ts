@@ -170,7 +170,7 @@ export const streamPermissionScenarios: ReadonlyArray<PermissionScenario> = [
           await quietly(() =>
             new KinesisPoller(rig.source.kinesis, stream, handler, quickStreamPolling).run(),
           );
-          expect(await scanTable(rig.setup.dynamodb, table, EVENT_LOG_KEY_SCHEMA)).toHaveLength(3);
+          expect(await scanTable(rig.setup.dynamodb, table, EVENT_LOG_KEY_SCHEMA)).toHaveLength(4);
         },
       };
     },
