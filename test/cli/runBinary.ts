@@ -4,7 +4,8 @@ import { fileURLToPath } from "node:url";
 import { emulatorEndpoints } from "../support/emulators.js";
 
 const REPO = fileURLToPath(new URL("../..", import.meta.url));
-const TSX_LOADER = join(REPO, "node_modules/tsx/dist/loader.mjs");
+/** The tsx loader the child runs the TypeScript entry with. */
+export const TSX_LOADER = join(REPO, "node_modules/tsx/dist/loader.mjs");
 /** The CLI's entry point, the file package.json's `bin` compiles from. */
 export const CLI_ENTRY = join(REPO, "handlers/cli/main.ts");
 
