@@ -9,6 +9,9 @@ export interface TableDescription {
   readonly keys: ReadonlyArray<KeyAttribute>;
   /** DynamoDB's item count (refreshed about every six hours: an estimate, for progress). */
   readonly itemCount: number;
+  /** Provisioned read and write capacity units; 0 for an on-demand table. */
+  readonly readCapacity: number;
+  readonly writeCapacity: number;
 }
 
 /** Options of {@link TableScanner.scan}. */

@@ -51,7 +51,13 @@ export class DynamoDbTableScanner implements TableScanner {
     });
     if (keys.length === 0)
       return E.left(configurationError(this.resource, "DescribeTable gave no key schema"));
-    return E.right({ keys, itemCount: table?.ItemCount ?? 0 });
+    const provisioned = table?.ProvisionedThroughput;
+    return E.right({
+      keys,
+      itemCount: table?.ItemCount ?? 0,
+      readCapacity: provisioned?.ReadCapacityUnits ?? 0,
+      writeCapacity: provisioned?.WriteCapacityUnits ?? 0,
+    });
   };
 
   readonly scan =

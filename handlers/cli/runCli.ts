@@ -1,6 +1,7 @@
 import * as E from "fp-ts/lib/Either.js";
 import { type CliIo, EXIT_FAILED, EXIT_OK } from "./cliIo.js";
 import { type Command, parseCommandArgs } from "./command.js";
+import { copyTableCommand } from "./copyTableCommand.js";
 import { glueScriptCommand } from "./glueScriptCommand.js";
 import { loadCsvCommand } from "./loadCsvCommand.js";
 import { rebuildAggregatesCommand } from "./rebuildAggregatesCommand.js";
@@ -9,6 +10,7 @@ import { verifyAggregatesCommand } from "./verifyAggregatesCommand.js";
 /** Every subcommand, in the order `--help` lists them. */
 export const COMMANDS: ReadonlyArray<Command> = [
   loadCsvCommand,
+  copyTableCommand,
   glueScriptCommand,
   verifyAggregatesCommand,
   rebuildAggregatesCommand,
