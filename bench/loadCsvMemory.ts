@@ -2,7 +2,7 @@
  * Peak RSS of `dynamodb-pipelines load-csv` on a large generated CSV, loaded into DynamoDB Local:
  * the CLI streams (bounded buffers), so its peak memory must not grow with the file.
  *
- *   npx tsx bench/loadCsvMemory.ts [--mb 200] [--row-bytes 2000] [--keys 5000]
+ *   npx tsx bench/loadCsvMemory.ts [--mb 200] [--row-bytes 2000] [--keys 5000] [--concurrency 4] [--heap-mb 48]
  *
  * The file has `--mb` megabytes of rows of about `--row-bytes` bytes; keys cycle over `--keys`
  * values so DynamoDB Local stores a bounded table while every row is still read, converted and
@@ -58,6 +58,8 @@ if (import.meta.url === `file://${process.argv[1]}`) {
       "row-bytes": { type: "string", default: "2000" },
       keys: { type: "string", default: "5000" },
       concurrency: { type: "string", default: "4" },
+      /** Caps the CLI's V8 heap (`--max-old-space-size`), to tell lazy GC from retained memory. */
+      "heap-mb": { type: "string" },
     },
   });
   execFileSync(process.execPath, ["node_modules/typescript/bin/tsc", "-p", "tsconfig.build.json"], {
@@ -81,6 +83,9 @@ if (import.meta.url === `file://${process.argv[1]}`) {
       AWS_ACCESS_KEY_ID: "test",
       AWS_SECRET_ACCESS_KEY: "test",
       AWS_ENDPOINT_URL_DYNAMODB: local.endpoint,
+      ...(values["heap-mb"] === undefined
+        ? {}
+        : { NODE_OPTIONS: `--max-old-space-size=${values["heap-mb"]}` }),
     };
     const client = new DynamoDBClient({
       region: env.AWS_REGION,
