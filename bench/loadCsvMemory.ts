@@ -1,0 +1,149 @@
+/**
+ * Peak RSS of `dynamodb-pipelines load-csv` on a large generated CSV, loaded into DynamoDB Local:
+ * the CLI streams (bounded buffers), so its peak memory must not grow with the file.
+ *
+ *   npx tsx bench/loadCsvMemory.ts [--mb 200] [--row-bytes 2000] [--keys 5000] [--concurrency 4] [--heap-mb 48]
+ *
+ * The file has `--mb` megabytes of rows of about `--row-bytes` bytes; keys cycle over `--keys`
+ * values so DynamoDB Local stores a bounded table while every row is still read, converted and
+ * written (BatchWriteItem) by the CLI. The CLI is compiled first (the tsc step of
+ * `npm run build`, into dist/) and runs as the package's `bin` does, `node
+ * dist/handlers/cli/main.js`, under `/usr/bin/time`, whose maximum resident set size is the
+ * figure. (Through the tsx loader the same process starts at ≈ 105 MB before reading a byte.)
+ */
+import { execFile, execFileSync } from "node:child_process";
+import { createWriteStream } from "node:fs";
+import { mkdtemp, rm, stat } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { fileURLToPath } from "node:url";
+import { parseArgs } from "node:util";
+import { CreateTableCommand, DynamoDBClient } from "@aws-sdk/client-dynamodb";
+import { startDynamoDbLocal } from "./dynamoDbLocal.js";
+
+const REPO = fileURLToPath(new URL("..", import.meta.url));
+
+/**
+ * Writes a CSV of about `megabytes` MB: header `id,part,n,payload`, `id` cycling over `keys`.
+ * @example const rows = await generateCsv("/tmp/big.csv", 200, 2000, 5000);
+ */
+export const generateCsv = async (
+  path: string,
+  megabytes: number,
+  rowBytes: number,
+  keys: number,
+): Promise<number> => {
+  const out = createWriteStream(path);
+  const payload = "x".repeat(Math.max(1, rowBytes - 40));
+  const target = megabytes * 1024 * 1024;
+  let written = 0;
+  let rows = 0;
+  const write = (text: string) =>
+    out.write(text) ? Promise.resolve() : new Promise<void>((r) => out.once("drain", () => r()));
+  await write("id,part,n,payload\n");
+  while (written < target) {
+    const line = `k${rows % keys},p,${rows},"${payload}"\n`;
+    written += line.length;
+    rows++;
+    await write(line);
+  }
+  await new Promise<void>((resolve) => out.end(resolve));
+  return rows;
+};
+
+if (import.meta.url === `file://${process.argv[1]}`) {
+  const { values } = parseArgs({
+    options: {
+      mb: { type: "string", default: "200" },
+      "row-bytes": { type: "string", default: "2000" },
+      keys: { type: "string", default: "5000" },
+      concurrency: { type: "string", default: "4" },
+      /** Caps the CLI's V8 heap (`--max-old-space-size`), to tell lazy GC from retained memory. */
+      "heap-mb": { type: "string" },
+    },
+  });
+  execFileSync(process.execPath, ["node_modules/typescript/bin/tsc", "-p", "tsconfig.build.json"], {
+    cwd: REPO,
+    stdio: "inherit",
+  });
+  const dir = await mkdtemp(join(tmpdir(), "load-csv-memory-"));
+  const file = join(dir, "big.csv");
+  const rows = await generateCsv(
+    file,
+    Number(values.mb),
+    Number(values["row-bytes"]),
+    Number(values.keys),
+  );
+  const bytes = (await stat(file)).size;
+  const local = await startDynamoDbLocal();
+  try {
+    const env = {
+      PATH: process.env.PATH,
+      AWS_REGION: "us-east-1",
+      AWS_ACCESS_KEY_ID: "test",
+      AWS_SECRET_ACCESS_KEY: "test",
+      AWS_ENDPOINT_URL_DYNAMODB: local.endpoint,
+      ...(values["heap-mb"] === undefined
+        ? {}
+        : { NODE_OPTIONS: `--max-old-space-size=${values["heap-mb"]}` }),
+    };
+    const client = new DynamoDBClient({
+      region: env.AWS_REGION,
+      endpoint: local.endpoint,
+      credentials: { accessKeyId: "test", secretAccessKey: "test" },
+    });
+    await client.send(
+      new CreateTableCommand({
+        TableName: "big",
+        BillingMode: "PAY_PER_REQUEST",
+        AttributeDefinitions: [{ AttributeName: "id", AttributeType: "S" }],
+        KeySchema: [{ AttributeName: "id", KeyType: "HASH" }],
+      }),
+    );
+    const started = Date.now();
+    const { stdout, stderr } = await new Promise<{ stdout: string; stderr: string }>(
+      (resolve, reject) =>
+        execFile(
+          "/usr/bin/time",
+          [
+            "-f",
+            "maxrss_kb=%M",
+            process.execPath,
+            join(REPO, "dist/handlers/cli/main.js"),
+            "load-csv",
+            file,
+            "--table",
+            "big",
+            "--json",
+            "--report",
+            join(dir, "rejects.csv"),
+            "--checkpoint",
+            join(dir, "checkpoint.json"),
+            "--concurrency",
+            values.concurrency,
+          ],
+          { env, maxBuffer: 16 * 1024 * 1024 },
+          (error, out, err) =>
+            error && error.code !== 1
+              ? reject(new Error(err))
+              : resolve({ stdout: out, stderr: err }),
+        ),
+    );
+    const seconds = (Date.now() - started) / 1000;
+    const maxRssKb = Number(/maxrss_kb=(\d+)/.exec(stderr)?.[1] ?? Number.NaN);
+    const summary = JSON.parse(stdout.trim().split("\n").at(-1) ?? "{}") as { written?: number };
+    console.log(
+      JSON.stringify({
+        fileMB: +(bytes / 1024 / 1024).toFixed(1),
+        rows,
+        written: summary.written,
+        seconds: +seconds.toFixed(1),
+        rowsPerSecond: Math.round(rows / seconds),
+        peakRssMB: +(maxRssKb / 1024).toFixed(1),
+      }),
+    );
+  } finally {
+    await local.stop();
+    await rm(dir, { recursive: true, force: true });
+  }
+}
