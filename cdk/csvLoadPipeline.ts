@@ -101,8 +101,10 @@ export class CsvLoadPipeline extends Construct {
         }),
       );
     const timeout = props.functions?.timeout ?? DEFAULT_TIMEOUT;
+    // FIFO: queueToTable refuses a standard queue without a version table (rows of one object
+    // stay in order in their group, the object's key).
     const queues = queueWithDlq(this, "RowsQueue", {
-      fifo: false,
+      fifo: true,
       consumerTimeout: timeout,
       ...(props.maxReceiveCount === undefined ? {} : { maxReceiveCount: props.maxReceiveCount }),
     });

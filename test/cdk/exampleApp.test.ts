@@ -8,6 +8,7 @@ import {
   expectEveryConsumedQueueHasDlq,
   expectEveryMappingReportsFailures,
   expectNoWildcardActions,
+  expectOrderedQueues,
   pipelineFunctions,
   resourcesOf,
   stageBundles,
@@ -53,6 +54,10 @@ describe("examples/cdk: the five seed pipelines in one app", () => {
 
   it("every consumed queue has a dead-letter queue", () => {
     expect(expectEveryConsumedQueueHasDlq(template)).toBe(2);
+  });
+
+  it("every consumed queue is FIFO, or its consumer has a VERSION_TABLE", () => {
+    expect(expectOrderedQueues(template)).toBe(2);
   });
 
   it("no IAM statement allows a wildcard action", () => {

@@ -114,6 +114,31 @@ export const expectEveryConsumedQueueHasDlq = (template: Template): number => {
 };
 
 /**
+ * Checks that every queue a function consumes is FIFO, or that the function has a VERSION_TABLE
+ * (queueToTable refuses a standard queue without one); returns how many mappings it checked.
+ * @example expectOrderedQueues(template) // 2
+ */
+export const expectOrderedQueues = (template: Template): number => {
+  const queues = Object.fromEntries(resourcesOf(template, "AWS::SQS::Queue"));
+  const functions = Object.fromEntries(resourcesOf(template, "AWS::Lambda::Function"));
+  let checked = 0;
+  for (const [, mapping] of resourcesOf(template, "AWS::Lambda::EventSourceMapping")) {
+    const arn = mapping.Properties?.EventSourceArn as { "Fn::GetAtt"?: [string, string] };
+    const queue = queues[arn["Fn::GetAtt"]?.[0] ?? ""];
+    if (queue === undefined) continue;
+    const target = mapping.Properties?.FunctionName as { Ref?: string } | undefined;
+    const environment = functions[target?.Ref ?? ""]?.Properties?.Environment as
+      | { Variables?: Record<string, unknown> }
+      | undefined;
+    const ordered =
+      queue.Properties?.FifoQueue === true || environment?.Variables?.VERSION_TABLE !== undefined;
+    expect(ordered).toBe(true);
+    checked += 1;
+  }
+  return checked;
+};
+
+/**
  * The pipeline functions (the package's bundles: `index.handler`) and their runtimes.
  * @example pipelineFunctions(template).map((f) => f.Runtime)
  */

@@ -185,6 +185,23 @@ describe("examples/sam/template.yaml", () => {
     }
   });
 
+  it("consumes only FIFO queues, or standard ones with a VERSION_TABLE: queueToTable refuses a standard queue without one", () => {
+    const consumers = functions.filter(([, f]) =>
+      eventsOf(f.Properties).some(([, e]) => e.Type === "SQS"),
+    );
+    expect(consumers.length).toBeGreaterThanOrEqual(2);
+    for (const [name, f] of consumers) {
+      const variables = (f.Properties.Environment as Json | undefined)?.Variables as
+        | Json
+        | undefined;
+      for (const [, e] of eventsOf(f.Properties).filter(([, e]) => e.Type === "SQS")) {
+        const queue = template.Resources[targetOf(e.Properties.Queue) ?? "?"];
+        const fifo = queue?.Properties.FifoQueue === true;
+        expect(fifo || variables?.VERSION_TABLE !== undefined, name).toBe(true);
+      }
+    }
+  });
+
   it("grants no wildcard action, and exactly each entry point's permissions(...) (plus its failure destination)", () => {
     for (const [id, { Properties }] of functions) {
       const statements = statementsOf(Properties);
