@@ -89,7 +89,9 @@ export const createCsvToQueueHandler = (deps: CsvToQueueDeps) => {
     if (isEventBridgeEvent(raw)) {
       const notice = decodeEventBridgeObjectCreated(raw);
       if (E.isLeft(notice))
-        await deps.rejects.reject([{ error: notice.left, identity: { type: raw["detail-type"] } }]);
+        await rejectOrThrow(deps.rejects, [
+          { error: notice.left, identity: { type: raw["detail-type"] }, original: raw },
+        ]);
       else await loadCsvObject(notice.right, deps, deadline);
       return;
     }

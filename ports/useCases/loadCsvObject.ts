@@ -288,7 +288,9 @@ export const loadCsvObject = async (
   if (ordered !== undefined && "problem" in ordered) {
     const id = `s3://${location.bucket}/${location.key}`;
     const error = invalidRecord(id, "s3.object.sequencer", ordered.problem);
-    await deps.rejects.reject([{ error, identity: { ...location, sequencer } }]);
+    await rejectOrThrow(deps.rejects, [
+      { error, identity: { ...location, sequencer }, original: notice },
+    ]);
     return { rows: 0, messages: 0, rejected: 1 };
   }
   const opened = await deps.objects.open(location)();

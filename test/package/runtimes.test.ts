@@ -67,7 +67,13 @@ const cases: Record<EntryPointName, () => Promise<RuntimeCase>> = {
     const item = { pk: { S: "from-the-runtime" }, qty: { N: "3" } };
     return {
       env: { TABLE_NAME: name },
-      event: sqsEvent(sqsRecord(JSON.stringify(item))),
+      // A FIFO queue: queueToTable refuses a standard queue without VERSION_TABLE.
+      event: sqsEvent(
+        sqsRecord(JSON.stringify(item), {
+          groupId: "g",
+          queueArn: "arn:aws:sqs:us-east-1:000000000000:replica.fifo",
+        }),
+      ),
       check: async (response) => {
         expect(response).toEqual(noFailures);
         const stored = await c.dynamodb.send(

@@ -59,7 +59,8 @@ const sqsRecord = (messageId: string, body: string): SQSRecord =>
     messageAttributes: {},
     md5OfBody: "",
     eventSource: "aws:sqs",
-    eventSourceARN: "arn:aws:sqs:us-east-1:123456789012:q",
+    // A FIFO queue: queueToTable refuses a standard queue without VERSION_TABLE.
+    eventSourceARN: "arn:aws:sqs:us-east-1:123456789012:q.fifo",
     awsRegion: "us-east-1",
   }) as SQSRecord;
 
@@ -117,7 +118,9 @@ describe("seed 004 with zero configuration (no CSV_SCHEMA): keys come from the t
     const bucket = uniqueName("uploads");
     const table = uniqueName("items");
     await createBucket(c.s3, bucket);
-    const queue = await createQueueWithDlq(c.sqs, uniqueName("rows"), { maxReceiveCount: 10 });
+    const queue = await createQueueWithDlq(c.sqs, `${uniqueName("rows")}.fifo`, {
+      maxReceiveCount: 10,
+    });
     await createKeyedTable(c.dynamodb, table, csvTableKey);
     const h = await freshHandlers({ QUEUE_URL: queue.url, TABLE_NAME: table });
     const event = await uploadSeed(bucket, "ejemplo.csv");
@@ -142,12 +145,19 @@ describe("queueToTable without REJECT_DESTINATION: the queue's DLQ receives unre
   it("reports an unreadable message as a batch item failure; the redrive policy moves it to the DLQ", async () => {
     const table = uniqueName("items");
     await createKeyedTable(c.dynamodb, table, csvTableKey);
-    const queue = await createQueueWithDlq(c.sqs, uniqueName("rows"), {
+    const queue = await createQueueWithDlq(c.sqs, `${uniqueName("rows")}.fifo`, {
       maxReceiveCount: 1,
       visibilityTimeoutSeconds: 1,
     });
     const h = await freshHandlers({ TABLE_NAME: table });
-    await c.sqs.send(new SendMessageCommand({ QueueUrl: queue.url, MessageBody: "{not json" }));
+    await c.sqs.send(
+      new SendMessageCommand({
+        QueueUrl: queue.url,
+        MessageBody: "{not json",
+        MessageGroupId: "g",
+        MessageDeduplicationId: "d1",
+      }),
+    );
     const log = captureRejectLog();
     let stats: { failed: number };
     try {
