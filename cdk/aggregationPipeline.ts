@@ -2,7 +2,7 @@
  * Seed 002 as one construct: orders table stream → streamAggregate → totals table (TTL on
  * `expiresAt`, the attribute the exactly-once markers expire by).
  */
-import { RemovalPolicy } from "aws-cdk-lib";
+import { Duration, RemovalPolicy } from "aws-cdk-lib";
 import type * as cloudwatch from "aws-cdk-lib/aws-cloudwatch";
 import * as dynamodb from "aws-cdk-lib/aws-dynamodb";
 import type * as sqs from "aws-cdk-lib/aws-sqs";
@@ -85,6 +85,8 @@ export class AggregationPipeline extends Construct {
         TOTALS_TABLE: this.totalsTable.tableName,
         AGGREGATE_SPEC: JSON.stringify(spec),
         ...(props.aggregationId === undefined ? {} : { AGGREGATION_ID: props.aggregationId }),
+        // The handler must know the mapping's factor: above 1 it keeps per-record markers.
+        PARALLELIZATION_FACTOR: String(props.stream?.parallelizationFactor ?? 1),
       },
       permissions: streamAggregatePermissions({
         ...locationOf(this),
@@ -94,6 +96,8 @@ export class AggregationPipeline extends Construct {
     });
     streamSource(this.aggregateFunction.function, "OrdersStream", {
       bisectBatchOnError: true,
+      // Window invocations carry the shard id: one watermark per shard (docs/guarantees.md).
+      tumblingWindow: Duration.minutes(15),
       ...props.stream,
       eventSourceArn: sourceStreamArn,
       onFailure: this.streamFailures,

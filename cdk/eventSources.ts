@@ -25,6 +25,11 @@ export interface StreamSourceOptions {
   readonly bisectBatchOnError?: boolean;
   /** Concurrent batches per shard (default 1: per-key order needs 1 for DynamoDB streams). */
   readonly parallelizationFactor?: number;
+  /**
+   * A tumbling window (default none): each invocation then carries its shard id, which lets
+   * streamAggregate keep one watermark per shard instead of one marker per record.
+   */
+  readonly tumblingWindow?: Duration;
 }
 
 /**
@@ -48,6 +53,7 @@ export const streamSource = (
       : { maxBatchingWindow: props.maxBatchingWindow }),
     bisectBatchOnError: props.bisectBatchOnError ?? false,
     parallelizationFactor: props.parallelizationFactor ?? 1,
+    ...(props.tumblingWindow === undefined ? {} : { tumblingWindow: props.tumblingWindow }),
     retryAttempts: -1,
     reportBatchItemFailures: true,
     onFailure: new SqsDlq(props.onFailure),

@@ -68,6 +68,17 @@ describe("AggregationPipeline", () => {
     });
   });
 
+  it("enables the watermark mode by default: a tumbling window, and the mapping's ParallelizationFactor told to the handler", () => {
+    const { template } = synth();
+    template.hasResourceProperties("AWS::Lambda::EventSourceMapping", {
+      TumblingWindowInSeconds: 900,
+      ParallelizationFactor: 1,
+    });
+    template.hasResourceProperties("AWS::Lambda::Function", {
+      Environment: { Variables: Match.objectLike({ PARALLELIZATION_FACTOR: "1" }) },
+    });
+  });
+
   it("grants the totals table's five actions and the stream reads, no wildcard action", () => {
     const { template } = synth();
     expectNoWildcardActions(template);
