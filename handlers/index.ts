@@ -108,6 +108,8 @@ export {
   streamToGluePermissions,
   streamToQueuePermissions,
 } from "./lambda/permissions.js";
+/** @example rejectDestinationPermissions({ region: "us-east-1", account: "123456789012" }, "s3://ops/rejects/") */
+export { rejectDestinationPermissions } from "./lambda/rejectPermissions.js";
 /** @example const handler = createQueueToTableHandler({ table, rejects }); */
 export { createQueueToTableHandler, type QueueToTableDeps } from "./queueToTable.js";
 /** @example const handler = createStreamAggregateHandler({ store, rejects }); */

@@ -270,9 +270,3 @@ export const policyDocument = (permissions: EntryPointPermissions) => ({
   Version: "2012-10-17" as const,
   Statement: [...permissions.functionCode, ...permissions.eventSource],
 });
-
-/**
- * The reject destination's statement (handlers/lambda/rejectPermissions.ts).
- * @example rejectDestinationPermissions({ region: "us-east-1", account: "123456789012" }, "s3://ops/rejects/")
- */
-export { rejectDestinationPermissions } from "./rejectPermissions.js";

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { rejectDestinationPermissions } from "../../handlers/lambda/permissions.js";
+import { rejectDestinationPermissions } from "../../handlers/lambda/rejectPermissions.js";
 
 const at = { region: "us-east-1", account: "123456789012" };
 
