@@ -2,6 +2,7 @@ import * as E from "fp-ts/lib/Either.js";
 import type { AggregateSpec } from "./aggregateSpec.js";
 import type { AttributeMap, AttributeValue } from "./attributeValue.js";
 import { type ConfigurationError, configurationError } from "./errors.js";
+import { fnv1aHex } from "./stableHash.js";
 
 /**
  * Where marker items live in the totals table: the same key attributes as the totals, a value
@@ -42,15 +43,6 @@ export const markerLayoutOf = (
 };
 
 /** 32-bit FNV-1a of a string's UTF-16 code units, from `seed`, as 8 hex digits. */
-const fnv1a = (text: string, seed: number): string => {
-  let hash = seed >>> 0;
-  for (let i = 0; i < text.length; i++) {
-    hash ^= text.charCodeAt(i);
-    hash = Math.imul(hash, 0x01000193) >>> 0;
-  }
-  return hash.toString(16).padStart(8, "0");
-};
-
 /**
  * The default identity of an aggregation: a short stable hash (12 hex digits) of its spec and
  * totals table, so two aggregations writing one totals table keep separate markers, and a
@@ -63,7 +55,7 @@ export const aggregationIdOf = (spec: AggregateSpec, table: string): string => {
     [spec.sum.source, spec.sum.target],
     table,
   ]);
-  return `${fnv1a(text, 0x811c9dc5)}${fnv1a(text, 0x050c5d1f).slice(0, 4)}`;
+  return `${fnv1aHex(text, 0x811c9dc5)}${fnv1aHex(text, 0x050c5d1f).slice(0, 4)}`;
 };
 
 /** A key attribute of a table as DescribeTable reports it. */

@@ -4,6 +4,7 @@ import {
   type DynamoDBClient,
   GetItemCommand,
   TransactWriteItemsCommand,
+  UpdateItemCommand,
 } from "@aws-sdk/client-dynamodb";
 import type { DynamoDbCalls } from "../shared/dynamoDbCalls.js";
 import { callService } from "../shared/serviceFailure.js";
@@ -21,4 +22,5 @@ export const awsDynamoDbCalls = (client: DynamoDBClient): DynamoDbCalls => ({
     callService(() => client.send(new TransactWriteItemsCommand(input))),
   describeTable: (input) => callService(() => client.send(new DescribeTableCommand(input))),
   getItem: (input) => callService(() => client.send(new GetItemCommand(input))),
+  updateItem: (input) => callService(() => client.send(new UpdateItemCommand(input))),
 });

@@ -8,6 +8,7 @@ import {
   addOf,
   conditionOf,
   type ExpressionParameters,
+  updateOf,
 } from "../localAws/services/dynamoDbExpressions.js";
 import type {
   BatchRequest,
@@ -130,6 +131,25 @@ export const inMemoryDynamoDbCalls = (db: InMemoryDynamoDb): DynamoDbCalls => ({
         if (kept.length > 0) unprocessed[table] = kept;
       }
       return { UnprocessedItems: unprocessed };
+    }),
+  updateItem: (input) =>
+    callService(async () => {
+      const { TableName, Key, UpdateExpression, ReturnValues } = input;
+      const table = TableName ?? refuse("an UpdateItem needs its TableName");
+      const key = fromSdkItem(Key ?? refuse("an UpdateItem needs its Key"));
+      const update = updateOf(UpdateExpression ?? "", parametersOf(input));
+      const { condition } = conditionFrom(input);
+      const { applied, item } = db.update(table, key, update, condition);
+      if (!applied)
+        throw new InMemoryServiceError(
+          "ConditionalCheckFailedException",
+          "The conditional request failed",
+        );
+      if (ReturnValues !== undefined && ReturnValues !== "NONE" && ReturnValues !== "ALL_NEW")
+        refuse(`ReturnValues ${ReturnValues} is not supported here`);
+      return ReturnValues === "ALL_NEW" && item !== undefined
+        ? { Attributes: toSdkItem(item) }
+        : {};
     }),
   transactWriteItems: ({ TransactItems }) =>
     callService(async () => {

@@ -2,7 +2,7 @@ import type { TransactWriteItem } from "@aws-sdk/client-dynamodb";
 import * as E from "fp-ts/lib/Either.js";
 import { pipe } from "fp-ts/lib/function.js";
 import * as TE from "fp-ts/lib/TaskEither.js";
-import type { AggregateChunk, WatermarkMove } from "../../domain/aggregateChunks.js";
+import type { AggregateChunk } from "../../domain/aggregateChunks.js";
 import {
   fitMarkerLayout,
   type KeyAttribute,
@@ -11,14 +11,15 @@ import {
   markerKey,
 } from "../../domain/aggregateMarkers.js";
 import type { AggregateSpec } from "../../domain/aggregateSpec.js";
-import {
-  WATERMARK_ATTRIBUTE,
-  watermarkItem,
-  watermarkKey,
-} from "../../domain/aggregateWatermark.js";
 import { unboundedDeadline } from "../../domain/deadline.js";
 import { invalidRecord, type PipelineError, transient } from "../../domain/errors.js";
-import type { AggregateStore, ApplyOutcome } from "../../ports/aggregateStore.js";
+import type {
+  AdvanceOutcome,
+  AggregateStore,
+  ApplyOutcome,
+  TotalAdvance,
+} from "../../ports/aggregateStore.js";
+import { advanceTotalOverDynamoDb } from "./advanceTotalOverDynamoDb.js";
 import type { DynamoDbCalls } from "./dynamoDbCalls.js";
 import { mapServiceError } from "./mapServiceError.js";
 import { defaultRetryEnv, type RetryEnv, withRetries } from "./retry.js";
@@ -37,11 +38,8 @@ type Attempt = E.Either<PipelineError, ApplyOutcome> | "Conflict";
  * ConditionalCheckFailed on markers → `AlreadyApplied` with those markers; ValidationError (a
  * total out of range, a key of the wrong type) → `InvalidRecord`, after checking (GetItem) that a
  * lone record's marker does not exist, so a record applied before is never reported as
- * rejected; TransactionConflict only → retried here with the shared policy. In watermark mode
- * the markers are replaced by one conditional `Put` of the shard's watermark
- * (`attribute_not_exists OR appliedThrough < :first`); its ConditionalCheckFailed, or a
- * validation refusal while the watermark (read strongly consistent) is at or past the first
- * record, → `BehindWatermark` with the watermark read.
+ * rejected; TransactionConflict only → retried here with the shared policy. Watermark mode
+ * (`advance`): one conditional UpdateItem per total, see {@link advanceTotalOverDynamoDb}.
  *
  * @example
  * const store = new AggregateStoreOverDynamoDb(calls, "totals", seedAggregateSpec, markerLayoutOf(seedAggregateSpec), Date.now);
@@ -62,6 +60,19 @@ export class AggregateStoreOverDynamoDb implements AggregateStore {
     pipe(
       this.markerLayout(),
       TE.chain((layout) => this.applyWith(layout, chunk)),
+    );
+
+  readonly advance = (update: TotalAdvance): TE.TaskEither<PipelineError, AdvanceOutcome> =>
+    advanceTotalOverDynamoDb(
+      {
+        calls: this.calls,
+        table: this.table,
+        spec: this.spec,
+        aggregationId: this.layout.aggregationId,
+        clock: this.clock,
+        retry: this.retry,
+      },
+      update,
     );
 
   private readonly markerLayout = (): TE.TaskEither<PipelineError, MarkerLayout> => {
@@ -114,32 +125,6 @@ export class AggregateStoreOverDynamoDb implements AggregateStore {
     if (failure.name !== "TransactionCanceledException" && !validation)
       return E.left(mapServiceError(failure, this.resource));
     const reasons = validation ? [] : (failure.CancellationReasons ?? []);
-    const move = chunk.watermark;
-    if (move !== undefined) {
-      const refused = reasons[chunk.updates.length]?.Code === "ConditionalCheckFailed";
-      const invalid = validation || reasons.some((reason) => reason.Code === "ValidationError");
-      if (refused || invalid) {
-        const read = await this.watermark(layout, move);
-        if (E.isLeft(read)) return read;
-        const watermark = read.right;
-        if (watermark !== undefined && watermark >= move.first)
-          return E.right({ _tag: "BehindWatermark", watermark });
-        if (invalid)
-          return E.left(
-            invalidRecord(
-              "",
-              "$",
-              (validation
-                ? failure.message
-                : reasons.find((reason) => reason.Code === "ValidationError")?.Message) ??
-                "refused by DynamoDB as invalid",
-            ),
-          );
-        return E.left(
-          transient("TransactWriteItems", `${this.resource}: watermark refused, then found below`),
-        );
-      }
-    }
     const markers = appliedMarkers(chunk, reasons);
     if (markers.length > 0) return E.right({ _tag: "AlreadyApplied", markers });
     const invalid = validation
@@ -179,30 +164,6 @@ export class AggregateStoreOverDynamoDb implements AggregateStore {
     );
   }
 
-  /** The shard's watermark, padded (a strongly consistent read), undefined when none exists. */
-  private async watermark(
-    layout: MarkerLayout,
-    move: WatermarkMove,
-  ): Promise<E.Either<PipelineError, string | undefined>> {
-    const read = await this.calls.getItem({
-      TableName: this.table,
-      Key: toSdkItem(watermarkKey(layout, move.shardId)),
-      ConsistentRead: true,
-      ProjectionExpression: "#seq",
-      ExpressionAttributeNames: { "#seq": WATERMARK_ATTRIBUTE },
-    })();
-    return pipe(
-      read,
-      E.bimap(
-        (failure) => mapServiceError(failure, this.resource),
-        ({ Item }) => {
-          const value = Item?.[WATERMARK_ATTRIBUTE];
-          return value !== undefined && "S" in value ? value.S : undefined;
-        },
-      ),
-    );
-  }
-
   private get resource(): string {
     return `table ${this.table}`;
   }
@@ -221,24 +182,6 @@ export class AggregateStoreOverDynamoDb implements AggregateStore {
           },
         }),
       ),
-      ...(chunk.watermark === undefined
-        ? []
-        : [
-            {
-              Put: {
-                TableName: this.table,
-                Item: toSdkItem(
-                  watermarkItem(layout, chunk.watermark.shardId, chunk.watermark.last, now),
-                ),
-                ConditionExpression: "attribute_not_exists(#pk) OR #seq < :first",
-                ExpressionAttributeNames: {
-                  "#pk": layout.partitionKey,
-                  "#seq": WATERMARK_ATTRIBUTE,
-                },
-                ExpressionAttributeValues: { ":first": { S: chunk.watermark.first } },
-              },
-            } satisfies TransactWriteItem,
-          ]),
       ...chunk.markers.map(
         (eventId): TransactWriteItem => ({
           Put: {

@@ -7,6 +7,8 @@ import type {
   GetItemOutput,
   TransactWriteItemsCommandInput,
   TransactWriteItemsOutput,
+  UpdateItemCommandInput,
+  UpdateItemOutput,
 } from "@aws-sdk/client-dynamodb";
 import type * as TE from "fp-ts/lib/TaskEither.js";
 import type { ServiceFailure } from "./serviceFailure.js";
@@ -30,4 +32,7 @@ export interface DynamoDbCalls {
     input: DescribeTableCommandInput,
   ) => TE.TaskEither<ServiceFailure, DescribeTableOutput>;
   readonly getItem: (input: GetItemCommandInput) => TE.TaskEither<ServiceFailure, GetItemOutput>;
+  readonly updateItem: (
+    input: UpdateItemCommandInput,
+  ) => TE.TaskEither<ServiceFailure, UpdateItemOutput>;
 }

@@ -7,10 +7,10 @@ import {
 import { InMemoryDynamoDb } from "../../adapters/localAws/services/InMemoryDynamoDb.js";
 import { InMemoryAggregateStore } from "../../adapters/memory/InMemoryAggregateStore.js";
 import { InMemoryRejectSink } from "../../adapters/memory/InMemoryRejectSink.js";
-import { markerLayoutOf } from "../../domain/aggregateMarkers.js";
+import { isMarker, markerLayoutOf } from "../../domain/aggregateMarkers.js";
 import { type AggregateSpec, seedAggregateSpec } from "../../domain/aggregateSpec.js";
-import { isBookkeeping } from "../../domain/aggregateWatermark.js";
 import type { AttributeMap } from "../../domain/attributeValue.js";
+import { withoutWatermarks } from "../../domain/totalWatermarks.js";
 import { assembleAggregation } from "./assembleAggregation.js";
 
 /**
@@ -41,9 +41,12 @@ export const aggregationServices = (
     layout,
     db,
     store,
-    /** The totals, marker items left out. */
+    /** The totals, marker items and watermark attributes left out. */
     totals: (): ReadonlyArray<AttributeMap> =>
-      db.scan("totals").filter((item) => !isBookkeeping(layout, item)),
+      db
+        .scan("totals")
+        .filter((item) => !isMarker(layout, item))
+        .map(withoutWatermarks),
   };
 };
 

@@ -2,16 +2,17 @@ import * as E from "fp-ts/lib/Either.js";
 import type { Task } from "fp-ts/lib/Task.js";
 import { chunkOf, planChunks } from "../../domain/aggregateChunks.js";
 import type { RecordDeltas } from "../../domain/aggregateDeltas.js";
-import { increasing, isPast } from "../../domain/aggregateWatermark.js";
+import { increasing } from "../../domain/aggregateWatermark.js";
 import { type InvalidRecord, type PipelineError, transient } from "../../domain/errors.js";
 import type { AggregateStore } from "../aggregateStore.js";
+import { advanceTotals } from "./advanceTotals.js";
 
 /**
  * What {@link applyAggregates} did with a batch.
  * @example const report: AggregationReport = { transactions: 2, duplicates: 0, rejected: [] };
  */
 export interface AggregationReport {
-  /** Transactions committed. */
+  /** Writes committed: transactions (marker mode) or conditional updates (watermark mode). */
   readonly transactions: number;
   /** Records found already applied (a redelivery) and skipped. */
   readonly duplicates: number;
@@ -32,9 +33,8 @@ type Stop = NonNullable<AggregationReport["stopped"]>;
  * the store rejects as invalid is retried record by record, so only the culprit is rejected.
  *
  * Given the shard the batch comes from (`shardId`, with its sequence numbers increasing: Lambda
- * passes it in tumbling-window invocations), watermark mode: each chunk moves the shard's
- * watermark instead of writing markers, a refusal names the watermark, and the records at or
- * below it (applied before) are dropped. Otherwise, or when the sequence numbers are not
+ * passes it in tumbling-window invocations), watermark mode instead: {@link advanceTotals}, one
+ * conditional update per total and no marker. Otherwise, or when the sequence numbers are not
  * increasing 1-to-40-digit numbers, marker mode.
  *
  * @example
@@ -44,18 +44,16 @@ export const applyAggregates =
   (store: AggregateStore) =>
   (records: ReadonlyArray<RecordDeltas>, shardId?: string): Task<AggregationReport> =>
   async () => {
+    if (shardId !== undefined && increasing(records.map((r) => r.sequenceNumber)))
+      return advanceTotals(store)(records, shardId)();
     let transactions = 0;
     let duplicates = 0;
     const rejected: InvalidRecord[] = [];
-    const shard =
-      shardId !== undefined && increasing(records.map((r) => r.sequenceNumber))
-        ? shardId
-        : undefined;
 
     const applyGroup = async (group: ReadonlyArray<RecordDeltas>): Promise<Stop | undefined> => {
       let pending = group;
       while (pending.length > 0) {
-        const chunk = chunkOf(pending, shard);
+        const chunk = chunkOf(pending);
         const outcome = await store.apply(chunk)();
         if (E.isLeft(outcome)) {
           const error = outcome.left;
@@ -75,12 +73,8 @@ export const applyAggregates =
           transactions += 1;
           return undefined;
         }
-        const refusal = outcome.right;
-        const applied = new Set(refusal._tag === "AlreadyApplied" ? refusal.markers : []);
-        const rest =
-          refusal._tag === "AlreadyApplied"
-            ? pending.filter((record) => !applied.has(record.eventId))
-            : pending.filter((record) => isPast(record.sequenceNumber, refusal.watermark));
+        const applied = new Set(outcome.right.markers);
+        const rest = pending.filter((record) => !applied.has(record.eventId));
         if (rest.length === pending.length) {
           const error = transient(
             "TransactWriteItems",
@@ -94,7 +88,7 @@ export const applyAggregates =
       return undefined;
     };
 
-    for (const group of planChunks(records, undefined, shard === undefined)) {
+    for (const group of planChunks(records)) {
       const stopped = await applyGroup(group);
       if (stopped !== undefined) return { transactions, duplicates, rejected, stopped };
     }

@@ -6,7 +6,7 @@ import { applyChanges, createKeyedTable, scanTable } from "../../bin/emulatorRes
 import { seedOrders } from "../../bin/scenarioData.js";
 import { isMarker, markerLayoutOf } from "../../domain/aggregateMarkers.js";
 import { seedAggregateSpec } from "../../domain/aggregateSpec.js";
-import { isWatermark } from "../../domain/aggregateWatermark.js";
+import { WATERMARK_ATTRIBUTE_PREFIX } from "../../domain/totalWatermarks.js";
 import { quickStreamPolling, setHandlerEnvironment } from "../support/awsPipelines.js";
 import { emulatorClients, uniqueName } from "../support/emulators.js";
 
@@ -30,9 +30,13 @@ describe("streamAggregate in tumbling-window invocations, on DynamoDB Local", ()
   const c = emulatorClients();
   const orders = uniqueName("orders");
   let records: DynamoDBRecord[] = [];
-  const windowEvent = (batch: ReadonlyArray<DynamoDBRecord>, state: Record<string, string>) => ({
+  const windowEvent = (
+    batch: ReadonlyArray<DynamoDBRecord>,
+    state: Record<string, string>,
+    shardId = "shardId-00000001700000000000-0000abcd",
+  ) => ({
     Records: [...batch],
-    shardId: "shardId-00000001700000000000-0000abcd",
+    shardId,
     eventSourceARN: "arn:aws:dynamodb:us-east-1:123456789012:table/orders/stream/2026-11-30",
     window: { start: "2026-11-30T00:00:00Z", end: "2026-11-30T00:01:00Z" },
     state,
@@ -43,10 +47,13 @@ describe("streamAggregate in tumbling-window invocations, on DynamoDB Local", ()
     const items = await scanTable(c.dynamodb, name, totalsKey);
     return {
       totals: items
-        .filter((item) => !isMarker(layout, item) && !isWatermark(layout, item))
+        .filter((item) => !isMarker(layout, item))
         .map((item) => [item.item_number, item.quantity]),
       markers: items.filter((item) => isMarker(layout, item)).length,
-      watermarks: items.filter((item) => isWatermark(layout, item)).length,
+      /** Watermark attributes, over all totals. */
+      watermarks: items.flatMap((item) =>
+        Object.keys(item).filter((name) => name.startsWith(WATERMARK_ATTRIBUTE_PREFIX)),
+      ).length,
     };
   };
   const seedTotals = [
@@ -82,7 +89,7 @@ describe("streamAggregate in tumbling-window invocations, on DynamoDB Local", ()
     records = records.slice(0, 4);
   });
 
-  it("watermark mode: answers with the state, one watermark and no marker, redeliveries skipped", async () => {
+  it("watermark mode: answers with the state, one watermark per total and no marker, redeliveries skipped", async () => {
     expect(records).toHaveLength(4);
     const totals = uniqueName("totals");
     await createKeyedTable(c.dynamodb, totals, totalsKey);
@@ -96,7 +103,28 @@ describe("streamAggregate in tumbling-window invocations, on DynamoDB Local", ()
     await handler(windowEvent(records.slice(0, 3), {}), context);
     await handler(windowEvent(records.slice(1, 2), {}), context);
     await handler(windowEvent(records.slice(1), {}), context);
-    expect(await tableOf(totals)).toEqual({ totals: seedTotals, markers: 0, watermarks: 1 });
+    expect(await tableOf(totals)).toEqual({ totals: seedTotals, markers: 0, watermarks: 2 });
+  });
+
+  it("watermark mode, two shards into one totals table: each total keeps one watermark per shard", async () => {
+    const totals = uniqueName("totals");
+    await createKeyedTable(c.dynamodb, totals, totalsKey);
+    const handler = await coldStart({ TOTALS_TABLE: totals });
+    const context = localContext("streamAggregate", 60_000);
+    // Another table's stream (shard B) with the same orders: its sequence numbers may be lower
+    // or higher than shard A's; neither shard's watermark may hide the other's records.
+    const other = records.map((r) => ({ ...r, eventID: `b-${r.eventID}` }));
+    const shardB = "shardId-00000001700000000000-0000beef";
+    await handler(windowEvent(records.slice(0, 2), {}), context);
+    await handler(windowEvent(other.slice(0, 3), {}, shardB), context);
+    await handler(windowEvent(records.slice(0, 4), {}), context);
+    await handler(windowEvent(other.slice(1), {}, shardB), context);
+    await handler(windowEvent(records.slice(3), {}), context);
+    expect(await tableOf(totals)).toEqual({
+      totals: seedTotals.map(([item]) => [item, { N: "80" }]),
+      markers: 0,
+      watermarks: 4,
+    });
   });
 
   it("PARALLELIZATION_FACTOR=2: marker mode, even with a shard id", async () => {

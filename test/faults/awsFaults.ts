@@ -38,6 +38,10 @@ export const serviceFaults = (table: string, seed: number, rate = 0.2): FaultRul
             error: "TransactionCanceledException",
             message: "Transaction cancelled [TransactionConflict]",
           };
+    if (operation === "UpdateItem")
+      return {
+        error: random() < 0.5 ? "ThrottlingException" : "ProvisionedThroughputExceededException",
+      };
     if (operation !== "BatchWriteItem") return undefined;
     if (random() < 0.5) return { error: "ProvisionedThroughputExceededException" };
     const items = (body as { RequestItems: Record<string, unknown[]> }).RequestItems[table] ?? [];

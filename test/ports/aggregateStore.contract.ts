@@ -1,13 +1,17 @@
 import * as E from "fp-ts/lib/Either.js";
 import { describe, expect, it } from "vitest";
 import type { AggregateChunk } from "../../domain/aggregateChunks.js";
+import { paddedSequence } from "../../domain/aggregateWatermark.js";
 import type { AttributeMap } from "../../domain/attributeValue.js";
-import type { AggregateStore } from "../../ports/aggregateStore.js";
+import { WATERMARK_ATTRIBUTE_PREFIX } from "../../domain/totalWatermarks.js";
+import type { AggregateStore, TotalAdvance } from "../../ports/aggregateStore.js";
 
 /** A store under test, with a way to read back one total (undefined when absent). */
 export interface AggregateStoreFixture {
   readonly store: AggregateStore;
   readonly total: (key: AttributeMap) => Promise<string | undefined>;
+  /** The whole item of a total (undefined when absent). */
+  readonly item: (key: AttributeMap) => Promise<AttributeMap | undefined>;
 }
 
 const key = (day: string, item: string): AttributeMap => ({
@@ -30,7 +34,8 @@ const chunk = (
  */
 export const aggregateStoreContract = (
   name: string,
-  fixture: () => Promise<AggregateStoreFixture>,
+  /** A fresh store whose clock is `clock` (epoch milliseconds). */
+  fixture: (clock?: () => number) => Promise<AggregateStoreFixture>,
 ) =>
   describe(`AggregateStore contract: ${name}`, () => {
     it("adds every update of a chunk and reports it applied", async () => {
@@ -96,5 +101,87 @@ export const aggregateStoreContract = (
       const outcome = await store.apply(chunk(markers, updates))();
       expect(E.isLeft(outcome)).toBe(true);
       expect(await total(key("d", "i0"))).toBeUndefined();
+    });
+
+    describe("watermark mode (advance)", () => {
+      const seq = (n: number) => paddedSequence(`1${String(n).padStart(20, "0")}`) ?? "";
+      const advance = (
+        k: AttributeMap,
+        amount: string,
+        shardId: string,
+        first: number,
+        last: number,
+      ): TotalAdvance => ({
+        key: k,
+        amount,
+        shardId,
+        first: seq(first),
+        last: seq(last),
+      });
+      const watermarkNames = (item: AttributeMap | undefined) =>
+        Object.keys(item ?? {}).filter((name) => name.startsWith(WATERMARK_ATTRIBUTE_PREFIX));
+
+      it("adds the amount and moves the total's watermark in one write", async () => {
+        const { store, total, item } = await fixture();
+        const outcome = await store.advance(advance(key("d", "a"), "5", "shardId-A", 10, 20))();
+        expect(outcome).toEqual(E.right({ _tag: "Applied" }));
+        expect(await total(key("d", "a"))).toBe("5");
+        expect(watermarkNames(await item(key("d", "a")))).toHaveLength(1);
+      });
+
+      it("refuses records at or below the watermark, naming it, and writes nothing", async () => {
+        const { store, total } = await fixture();
+        await store.advance(advance(key("d", "a"), "5", "shardId-A", 10, 20))();
+        for (const first of [10, 15, 20])
+          expect(
+            await store.advance(advance(key("d", "a"), "7", "shardId-A", first, 30))(),
+          ).toEqual(E.right({ _tag: "BehindWatermark", watermark: seq(20) }));
+        expect(await total(key("d", "a"))).toBe("5");
+        expect(await store.advance(advance(key("d", "a"), "7", "shardId-A", 21, 30))()).toEqual(
+          E.right({ _tag: "Applied" }),
+        );
+        expect(await total(key("d", "a"))).toBe("12");
+      });
+
+      it("keeps one watermark per shard: another shard's lower sequence numbers still apply", async () => {
+        const { store, total, item } = await fixture();
+        await store.advance(advance(key("d", "a"), "5", "shardId-A", 10, 20))();
+        expect(await store.advance(advance(key("d", "a"), "1", "shardId-B", 1, 2))()).toEqual(
+          E.right({ _tag: "Applied" }),
+        );
+        expect(await total(key("d", "a"))).toBe("6");
+        expect(watermarkNames(await item(key("d", "a")))).toHaveLength(2);
+      });
+
+      it("removes a watermark not moved for 25 hours when the total is next written", async () => {
+        let now = Date.UTC(2026, 10, 30);
+        const { store, item } = await fixture(() => now);
+        await store.advance(advance(key("d", "a"), "5", "shardId-A", 10, 20))();
+        now += 24 * 3600_000;
+        await store.advance(advance(key("d", "a"), "1", "shardId-B", 1, 2))();
+        expect(watermarkNames(await item(key("d", "a")))).toHaveLength(2);
+        now += 2 * 3600_000;
+        await store.advance(advance(key("d", "a"), "1", "shardId-B", 3, 4))();
+        const kept = watermarkNames(await item(key("d", "a")));
+        expect(kept).toHaveLength(1);
+        // The one kept is shard B's: shard A's lower sequence numbers apply again.
+        expect(await store.advance(advance(key("d", "a"), "2", "shardId-A", 5, 6))()).toEqual(
+          E.right({ _tag: "Applied" }),
+        );
+      });
+
+      it("a total beyond 38 digits is an invalid record, and nothing is written", async () => {
+        const { store, total } = await fixture();
+        const big = "9".repeat(38);
+        await store.advance(advance(key("d", "a"), big, "shardId-A", 1, 1))();
+        const outcome = await store.advance(advance(key("d", "a"), big, "shardId-A", 2, 2))();
+        expect(E.isLeft(outcome) && outcome.left._tag).toBe("InvalidRecord");
+        expect(await total(key("d", "a"))).toBe(big);
+        // The same write delivered again after the watermark moved past it: behind, not invalid.
+        await store.advance(advance(key("d", "a"), "-1", "shardId-A", 3, 3))();
+        expect(await store.advance(advance(key("d", "a"), big, "shardId-A", 2, 2))()).toEqual(
+          E.right({ _tag: "BehindWatermark", watermark: seq(3) }),
+        );
+      });
     });
   });

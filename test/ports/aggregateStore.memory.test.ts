@@ -4,7 +4,7 @@ import { markerLayoutOf } from "../../domain/aggregateMarkers.js";
 import { seedAggregateSpec } from "../../domain/aggregateSpec.js";
 import { aggregateStoreContract } from "./aggregateStore.contract.js";
 
-aggregateStoreContract("InMemoryAggregateStore", async () => {
+aggregateStoreContract("InMemoryAggregateStore", async (clock = () => 0) => {
   const db = new InMemoryDynamoDb();
   db.createTable("totals", { partitionKey: "order_date", sortKey: "item_number" });
   const store = new InMemoryAggregateStore(
@@ -12,10 +12,11 @@ aggregateStoreContract("InMemoryAggregateStore", async () => {
     "totals",
     seedAggregateSpec,
     markerLayoutOf(seedAggregateSpec),
-    () => 0,
+    clock,
   );
   return {
     store,
+    item: async (key) => db.get("totals", key),
     total: async (key) => {
       const item = db.get("totals", key);
       const quantity = item?.quantity;

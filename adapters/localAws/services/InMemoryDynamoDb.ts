@@ -5,6 +5,7 @@ import {
   MAX_ITEM_BYTES,
 } from "../../../domain/attributeValue.js";
 import { addNumbers } from "../../../domain/decimal.js";
+import type { ItemUpdate } from "./dynamoDbExpressions.js";
 import { type DynamoStreamRecord, InMemoryTableStream } from "./InMemoryTableStream.js";
 import {
   checkedItem,
@@ -165,6 +166,65 @@ export class InMemoryDynamoDb {
   /** UpdateItem `ADD attribute :delta` (creates the item when absent). */
   add(table: string, key: AttributeMap, attribute: string, delta: string): boolean {
     return this.single("UpdateItem", { kind: "add", table, key, attribute, delta });
+  }
+
+  /**
+   * UpdateItem with ADD, SET and REMOVE of top-level attributes (creates the item when absent),
+   * under an optional condition. Returns whether it was applied and the item after it (or, when
+   * the condition failed, the item as it is). A failed condition still consumes write units, as
+   * in DynamoDB.
+   */
+  update(
+    table: string,
+    key: AttributeMap,
+    update: ItemUpdate,
+    condition?: ItemCondition,
+  ): { readonly applied: boolean; readonly item: AttributeMap | undefined } {
+    this.injectFault("UpdateItem", table);
+    this.count("UpdateItem");
+    const t = this.table(table);
+    const id = this.keyId(t, key, table);
+    const old = t.items.get(id);
+    if (condition !== undefined && !condition(old)) {
+      this.usage.writeUnits += Math.max(1, Math.ceil((old ? itemSize(old) : 0) / 1024));
+      return { applied: false, item: old };
+    }
+    const keyNames = new Set(Object.keys(normalizeItem(key)));
+    const touched = [
+      ...update.add.map((a) => a.attribute),
+      ...update.set.map((a) => a.attribute),
+      ...update.remove,
+    ];
+    if (touched.some((name) => keyNames.has(name)))
+      throw new InMemoryServiceError(
+        "ValidationException",
+        "Cannot update attribute: it is part of the key",
+      );
+    if (new Set(touched).size !== touched.length)
+      throw new InMemoryServiceError(
+        "ValidationException",
+        "Two document paths overlap in the update expression",
+      );
+    const next: Record<string, AttributeMap[string]> = { ...(old ?? normalizeItem(key)) };
+    for (const { attribute, delta } of update.add) {
+      const current = next[attribute];
+      if (current !== undefined && !("N" in current))
+        throw new InMemoryServiceError(
+          "ValidationException",
+          `ADD on non-number attribute ${attribute}`,
+        );
+      next[attribute] = { N: checkedNumber(addNumbers(current?.N ?? "0", delta)) };
+    }
+    for (const { attribute, value } of update.set) next[attribute] = value;
+    for (const attribute of update.remove) delete next[attribute];
+    const item = normalizeItem(checkedItem(next));
+    if (itemSize(item) > MAX_ITEM_BYTES)
+      throw new InMemoryServiceError(
+        "ValidationException",
+        "Item size has exceeded the maximum allowed size",
+      );
+    this.commit({ t, id, key, old, next: item, changes: true }, 1);
+    return { applied: true, item };
   }
 
   /**

@@ -205,3 +205,51 @@ export const addOf = (
     return invalid(`ADD takes a number value, got ${value ?? "nothing"}`);
   return { attribute, delta: delta.N };
 };
+
+/**
+ * An UpdateExpression of `ADD`, `SET` and `REMOVE` clauses over top-level attributes:
+ * `ADD a :n[, b :m]`, `SET a = :v[, b = :w]`, `REMOVE a[, b]`, in any order.
+ * @example updateOf("ADD #t :d SET #w = :v", parameters) // { add: [...], set: [...], remove: [] }
+ */
+export interface ItemUpdate {
+  readonly add: ReadonlyArray<{ readonly attribute: string; readonly delta: string }>;
+  readonly set: ReadonlyArray<{ readonly attribute: string; readonly value: AttributeValue }>;
+  readonly remove: ReadonlyArray<string>;
+}
+
+const CLAUSES = new Set(["ADD", "SET", "REMOVE"]);
+
+/**
+ * Parses an {@link ItemUpdate}; anything else (functions, arithmetic, nested paths, DELETE) is
+ * refused with a `ValidationException`.
+ * @example updateOf("SET #w = :v REMOVE #old", { names: { "#w": "w", "#old": "old" }, values: { ":v": { S: "x" } } })
+ */
+export const updateOf = (expression: string, parameters: ExpressionParameters): ItemUpdate => {
+  const tokens = tokenize(expression);
+  const update = {
+    add: [] as ItemUpdate["add"][number][],
+    set: [] as ItemUpdate["set"][number][],
+    remove: [] as string[],
+  };
+  const valueOf = (token: string | undefined): AttributeValue =>
+    (token?.startsWith(":") ? parameters.values?.[token] : undefined) ??
+    invalid(`expected a defined :value, got ${token ?? "nothing"}`);
+  let at = 0;
+  while (at < tokens.length) {
+    const clause = tokens[at++]?.toUpperCase() ?? "";
+    if (!CLAUSES.has(clause)) return invalid(`unsupported update clause "${clause}"`);
+    do {
+      const name = nameOf(tokens[at++] ?? invalid("a name is missing"), parameters);
+      if (clause === "REMOVE") update.remove.push(name);
+      else if (clause === "SET") {
+        if (tokens[at++] !== "=") invalid(`SET ${name} needs "= :value"`);
+        update.set.push({ attribute: name, value: valueOf(tokens[at++]) });
+      } else {
+        const delta = valueOf(tokens[at++]);
+        if (!("N" in delta)) invalid(`ADD takes a number value for ${name}`);
+        else update.add.push({ attribute: name, delta: delta.N });
+      }
+    } while (tokens[at] === "," && ++at);
+  }
+  return update;
+};

@@ -1,0 +1,136 @@
+import type { UpdateItemCommandInput } from "@aws-sdk/client-dynamodb";
+import * as E from "fp-ts/lib/Either.js";
+import type * as TE from "fp-ts/lib/TaskEither.js";
+import type { AggregateSpec } from "../../domain/aggregateSpec.js";
+import { type AttributeMap, canonicalKey } from "../../domain/attributeValue.js";
+import { unboundedDeadline } from "../../domain/deadline.js";
+import { invalidRecord, type PipelineError, transient } from "../../domain/errors.js";
+import {
+  staleWatermarks,
+  watermarkAttributeOf,
+  watermarkSequenceOf,
+  watermarkValue,
+} from "../../domain/totalWatermarks.js";
+import type { AdvanceOutcome, TotalAdvance } from "../../ports/aggregateStore.js";
+import type { DynamoDbCalls } from "./dynamoDbCalls.js";
+import { mapServiceError } from "./mapServiceError.js";
+import { defaultRetryEnv, type RetryEnv, withRetries } from "./retry.js";
+import { fromSdkItem, toSdkItem } from "./sdkAttributes.js";
+
+/** Where and how {@link advanceTotalOverDynamoDb} writes. */
+export interface TotalAdvanceTarget {
+  readonly calls: DynamoDbCalls;
+  readonly table: string;
+  readonly spec: AggregateSpec;
+  /** Scopes the watermark attributes (aggregations sharing a totals table keep their own). */
+  readonly aggregationId: string | undefined;
+  readonly clock: () => number;
+  readonly retry?: RetryEnv;
+}
+
+/** One attempt's end; `Retry`: throttled, or the watermark moved back (pruned) meanwhile. */
+type Attempt = E.Either<PipelineError, AdvanceOutcome> | "Retry";
+
+/**
+ * Watermark mode's write of one total: ONE UpdateItem
+ * `ADD #total :amount SET #wm = :last` under `attribute_not_exists(#wm) OR #wm < :first`, where
+ * `#wm` is the total's attribute for this aggregation and shard (domain/totalWatermarks.ts),
+ * 1 WCU for a total under 1 KB, no transaction. A ConditionalCheckFailed is read back (GetItem,
+ * strongly consistent) as `BehindWatermark`; so is a ValidationException (a total beyond 38
+ * digits) when the watermark already covers `first`, otherwise it is `InvalidRecord`.
+ * Throttling is retried here with the shared policy. Watermarks not moved for 25 hours, seen in
+ * the item returned (`ReturnValues: ALL_NEW`, no extra cost), are removed by a conditional
+ * REMOVE (their value unchanged), so items do not grow with the shards a stream ever had.
+ *
+ * @example
+ * const outcome = await advanceTotalOverDynamoDb(target, { key, amount: "3", shardId, first, last })();
+ */
+export const advanceTotalOverDynamoDb =
+  (
+    target: TotalAdvanceTarget,
+    advance: TotalAdvance,
+  ): TE.TaskEither<PipelineError, AdvanceOutcome> =>
+  async () => {
+    const { calls, table, spec, clock } = target;
+    const resource = `table ${table}`;
+    const attribute = watermarkAttributeOf(target.aggregationId, advance.shardId);
+    const names = { "#total": spec.sum.target, "#wm": attribute };
+
+    const readWatermark = async (): Promise<E.Either<PipelineError, string | undefined>> => {
+      const read = await calls.getItem({
+        TableName: table,
+        Key: toSdkItem(advance.key),
+        ConsistentRead: true,
+        ProjectionExpression: "#wm",
+        ExpressionAttributeNames: { "#wm": attribute },
+      })();
+      if (E.isLeft(read)) return E.left(mapServiceError(read.left, resource));
+      const value = read.right.Item?.[attribute]?.S;
+      return E.right(value === undefined ? undefined : watermarkSequenceOf(value));
+    };
+
+    const attempt = async (): Promise<Attempt> => {
+      const request: UpdateItemCommandInput = {
+        TableName: table,
+        Key: toSdkItem(advance.key),
+        UpdateExpression: "ADD #total :amount SET #wm = :wm",
+        ConditionExpression: "attribute_not_exists(#wm) OR #wm < :first",
+        ExpressionAttributeNames: names,
+        ExpressionAttributeValues: {
+          ":amount": { N: advance.amount },
+          ":wm": { S: watermarkValue(advance.last, clock()) },
+          ":first": { S: advance.first },
+        },
+        ReturnValues: "ALL_NEW",
+      };
+      const written = await calls.updateItem(request)();
+      if (E.isRight(written)) {
+        const item = written.right.Attributes;
+        if (item !== undefined) await prune(fromSdkItem(item));
+        return E.right({ _tag: "Applied" });
+      }
+      const failure = written.left;
+      const refused = failure.name === "ConditionalCheckFailedException";
+      const error = mapServiceError(failure, resource);
+      if (!refused && error._tag === "Transient") return "Retry";
+      if (!refused && error._tag !== "InvalidRecord") return E.left(error);
+      const read = await readWatermark();
+      if (E.isLeft(read)) return read;
+      const watermark = read.right;
+      if (watermark !== undefined && watermark >= advance.first)
+        return E.right({ _tag: "BehindWatermark", watermark });
+      if (refused) return "Retry";
+      return E.left(
+        invalidRecord(
+          "",
+          "$",
+          `total ${canonicalKey(advance.key)} refused by DynamoDB: ${failure.message}`,
+        ),
+      );
+    };
+
+    /** Removes watermarks idle for 25 hours; a failure only leaves them for next time. */
+    const prune = async (item: AttributeMap) => {
+      for (const stale of staleWatermarks(item, clock())) {
+        if (stale.name === attribute) continue;
+        await calls.updateItem({
+          TableName: table,
+          Key: toSdkItem(advance.key),
+          UpdateExpression: "REMOVE #stale",
+          ConditionExpression: "#stale = :seen",
+          ExpressionAttributeNames: { "#stale": stale.name },
+          ExpressionAttributeValues: { ":seen": { S: stale.value } },
+        })();
+      }
+    };
+
+    const outcome = await withRetries(
+      attempt,
+      (result) => result !== "Retry",
+      unboundedDeadline,
+      target.retry ?? defaultRetryEnv,
+    );
+    return outcome === "Retry"
+      ? E.left(transient("UpdateItem", `${resource}: throttled or contended, retries spent`))
+      : outcome;
+  };
