@@ -40,6 +40,11 @@ export const aggregationRig = (schedule: ReadonlyArray<Fault> = []) => {
 /** What the fault rig of the aggregation is built from. */
 export interface StreamAggregateRigOptions {
   readonly batchSize: number;
+  /**
+   * Source tables, each its own stream shard into the same totals: `orders` (default), or
+   * `orders` and `orders2` (shard ids end in 0 and 1).
+   */
+  readonly shards?: 1 | 2;
   /** Builds the store's fault plan from the rig's clock. */
   readonly plan: (clock: VirtualClock) => FaultPlan;
   /** The store without faults (default: the in-memory one on `totals`). */
@@ -82,32 +87,40 @@ export const streamAggregateRig = (options: StreamAggregateRigOptions) => {
   );
   const handler = unexpected.wrap(perInvocation([faults], streamAggregate));
   const windowSeconds = mapping.windowSeconds;
-  const stream = streamSide([db.stream("orders")], handler, {
-    batchSize: options.batchSize,
-    sequenceOf: (record) => record.dynamodb?.SequenceNumber ?? "",
-    eventIdOf: (record) => record.eventID ?? "",
-    context: () => localContext("streamAggregate", 60_000, clock.now),
-    maxAttempts: 300,
-    mapping: {
-      ...(mapping.bisectOnError ? { bisectOnError: true } : {}),
-      ...(mapping.parallelizationFactor
-        ? { parallelizationFactor: mapping.parallelizationFactor }
+  const sources = options.shards === 2 ? ["orders", "orders2"] : ["orders"];
+  if (options.shards === 2)
+    db.createTable("orders2", { partitionKey: "order_id" }, { stream: true });
+  const stream = streamSide(
+    sources.map((table) => db.stream(table)),
+    handler,
+    {
+      batchSize: options.batchSize,
+      sequenceOf: (record) => record.dynamodb?.SequenceNumber ?? "",
+      eventIdOf: (record) => record.eventID ?? "",
+      context: () => localContext("streamAggregate", 60_000, clock.now),
+      maxAttempts: 300,
+      mapping: {
+        ...(mapping.bisectOnError ? { bisectOnError: true } : {}),
+        ...(mapping.parallelizationFactor
+          ? { parallelizationFactor: mapping.parallelizationFactor }
+          : {}),
+        ...(mapping.order ? { order: mapping.order } : {}),
+      },
+      ...(windowSeconds
+        ? {
+            window: (shard: number) => ({
+              seconds: windowSeconds,
+              shardId: `shardId-0000000${shard}`,
+              now: clock.now,
+            }),
+          }
         : {}),
-      ...(mapping.order ? { order: mapping.order } : {}),
     },
-    ...(windowSeconds
-      ? {
-          window: (shard: number) => ({
-            seconds: windowSeconds,
-            shardId: `shardId-0000000${shard}`,
-            now: clock.now,
-          }),
-        }
-      : {}),
-  });
+  );
   return {
     ...services,
     ...stream,
+    sources,
     faults,
     rejects,
     unexpected: unexpected.errors,

@@ -28,7 +28,7 @@ export class InMemoryTableStream {
   readonly arn: string;
 
   constructor(
-    table: string,
+    private readonly table: string,
     private readonly clock: () => number,
   ) {
     this.arn = `arn:aws:dynamodb:us-east-1:000000000000:table/${table}/stream/1970-01-01T00:00:00.000`;
@@ -47,7 +47,8 @@ export class InMemoryTableStream {
     const size =
       itemSize(keys) + (oldImage ? itemSize(oldImage) : 0) + (newImage ? itemSize(newImage) : 0);
     this.records.push({
-      eventID: `evt-${sequence.slice(-12)}`,
+      // Unique across streams, as DynamoDB's eventIDs are.
+      eventID: `evt-${this.table}-${sequence.slice(-12)}`,
       eventName,
       eventVersion: "1.1",
       eventSource: "aws:dynamodb",
