@@ -1,7 +1,8 @@
 /**
  * Figure 5: records/s end to end on DynamoDB Local through the streamAggregate handler
- * (DynamoDbAggregateStore: chunked TransactWriteItems, exactly-once, in the mode deployed by
- * default: tumbling-window events carrying the shard id → one watermark per shard) against the
+ * (DynamoDbAggregateStore, exactly-once, in the mode deployed by default: tumbling-window events
+ * carrying the shard id → one conditional UpdateItem per total, carrying its watermark per
+ * shard, up to 16 in flight) against the
  * seed's per-record UpdateItem ADD handler (bench/baseline/perRecordAddHandler.ts), on the same
  * batches of the same Zipf workload, one batch at a time as Lambda feeds a shard. Each round
  * writes to fresh tables. Afterwards (untimed) both tables are checked against the exact totals,
