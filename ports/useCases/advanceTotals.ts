@@ -12,7 +12,7 @@ import type { AggregationReport } from "./applyAggregates.js";
 import { inParallel } from "./inParallel.js";
 
 /** Totals written at once (each its own UpdateItem). */
-export const TOTALS_IN_FLIGHT = 16;
+export const TOTALS_IN_FLIGHT = 8;
 
 /** What became of one total's contributions. */
 interface TotalResult {

@@ -56,7 +56,7 @@ describe("AggregationPipeline", () => {
     ]);
   });
 
-  it("reads the orders stream from TRIM_HORIZON, forever, bisecting (markers make it safe)", () => {
+  it("reads the orders stream from TRIM_HORIZON, forever, bisecting (watermarks and markers make it safe)", () => {
     const { template } = synth();
     expect(expectEveryMappingReportsFailures(template)).toBe(1);
     template.hasResourceProperties("AWS::Lambda::EventSourceMapping", {
@@ -68,11 +68,13 @@ describe("AggregationPipeline", () => {
     });
   });
 
-  it("enables the watermark mode by default: a tumbling window, and the mapping's ParallelizationFactor told to the handler", () => {
+  it("enables the watermark mode by default: a tumbling window, batches of 1,000, and the mapping's ParallelizationFactor told to the handler", () => {
     const { template } = synth();
     template.hasResourceProperties("AWS::Lambda::EventSourceMapping", {
       TumblingWindowInSeconds: 900,
       ParallelizationFactor: 1,
+      BatchSize: 1000,
+      MaximumBatchingWindowInSeconds: 5,
     });
     template.hasResourceProperties("AWS::Lambda::Function", {
       Environment: { Variables: Match.objectLike({ PARALLELIZATION_FACTOR: "1" }) },
