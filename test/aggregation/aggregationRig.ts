@@ -29,12 +29,25 @@ export const aggregationRig = (schedule: ReadonlyArray<Fault> = []) => {
       { Records: [...records] } satisfies DynamoDBStreamEvent,
       localContext("streamAggregate"),
     );
+  /** Invokes as Lambda does with a tumbling window: the event names its shard (watermark mode). */
+  const invokeWindow = (records: ReadonlyArray<DynamoDBRecord>, shardId = "shardId-0001") =>
+    handler(
+      {
+        Records: [...records],
+        shardId,
+        window: { start: "2026-11-30T00:00:00Z", end: "2026-11-30T00:15:00Z" },
+        state: {},
+        isFinalInvokeForWindow: false,
+        isWindowTerminatedEarly: false,
+      } as DynamoDBStreamEvent,
+      localContext("streamAggregate"),
+    );
   /** The totals as "day|item" → quantity, markers left out. */
   const totals = (): Map<string, string> =>
     new Map(
       items().map((item) => [`${s(item.order_date)}|${s(item.item_number)}`, n(item.quantity)]),
     );
-  return { db, layout, rejects, handler, invoke, totals };
+  return { db, layout, rejects, handler, invoke, invokeWindow, totals };
 };
 
 /** What the fault rig of the aggregation is built from. */
