@@ -27,7 +27,7 @@ export interface StreamSourceOptions {
   readonly parallelizationFactor?: number;
   /**
    * A tumbling window (default none): each invocation then carries its shard id, which lets
-   * streamAggregate keep one watermark per shard instead of one marker per record.
+   * streamAggregate keep a watermark per shard in each total instead of one marker per record.
    */
   readonly tumblingWindow?: Duration;
 }

@@ -63,8 +63,9 @@ export interface StreamAggregateDeps {
  * invocation once the rejects before it are reported.
  *
  * Which exactly-once mode runs: an event with a `shardId` (the mapping has a tumbling window,
- * `TumblingWindowInSeconds` > 0) and a ParallelizationFactor of 1 → watermark mode, one item per
- * shard moved with each transaction; the response then carries the window's `state`. Any other
+ * `TumblingWindowInSeconds` > 0) and a ParallelizationFactor of 1 → watermark mode, one
+ * conditional write per distinct total that also moves the total's watermark for the shard; the
+ * response then carries the window's `state`. Any other
  * event → marker mode, one marker per record.
  *
  * @example
