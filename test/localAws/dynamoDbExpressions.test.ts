@@ -1,5 +1,9 @@
 import { describe, expect, it } from "vitest";
-import { addOf, conditionOf } from "../../adapters/localAws/services/dynamoDbExpressions.js";
+import {
+  addOf,
+  conditionOf,
+  updateOf,
+} from "../../adapters/localAws/services/dynamoDbExpressions.js";
 import { InMemoryServiceError } from "../../adapters/localAws/services/serviceError.js";
 
 const refusal = (run: () => unknown): string => {
@@ -58,5 +62,33 @@ describe("the in-memory DynamoDB's expressions", () => {
         values: { ":delta": { N: "2.5" } },
       }),
     ).toEqual({ attribute: "total", delta: "2.5" });
+  });
+
+  it("reads ADD, SET and REMOVE clauses in any order, with several actions each", () => {
+    expect(
+      updateOf("REMOVE #old, gone ADD #t :d SET #w = :v, other = :v", {
+        names: { "#old": "old", "#t": "total", "#w": "wm" },
+        values: { ":d": { N: "3" }, ":v": { S: "x" } },
+      }),
+    ).toEqual({
+      add: [{ attribute: "total", delta: "3" }],
+      set: [
+        { attribute: "wm", value: { S: "x" } },
+        { attribute: "other", value: { S: "x" } },
+      ],
+      remove: ["old", "gone"],
+    });
+  });
+
+  it("refuses update forms it does not implement with a ValidationException", () => {
+    const values = { ":v": { N: "1" } };
+    expect(refusal(() => updateOf("SET a = a + :v", { values }))).toBe("ValidationException");
+    expect(refusal(() => updateOf("DELETE s :v", { values }))).toBe("ValidationException");
+    expect(refusal(() => updateOf("SET a = if_not_exists(a, :v)", { values }))).toBe(
+      "ValidationException",
+    );
+    expect(refusal(() => updateOf("ADD a :s", { values: { ":s": { S: "x" } } }))).toBe(
+      "ValidationException",
+    );
   });
 });

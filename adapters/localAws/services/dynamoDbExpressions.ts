@@ -231,7 +231,7 @@ export const updateOf = (expression: string, parameters: ExpressionParameters): 
     set: [] as ItemUpdate["set"][number][],
     remove: [] as string[],
   };
-  const valueOf = (token: string | undefined): AttributeValue =>
+  const valueAt = (token: string | undefined): AttributeValue =>
     (token?.startsWith(":") ? parameters.values?.[token] : undefined) ??
     invalid(`expected a defined :value, got ${token ?? "nothing"}`);
   let at = 0;
@@ -243,9 +243,9 @@ export const updateOf = (expression: string, parameters: ExpressionParameters): 
       if (clause === "REMOVE") update.remove.push(name);
       else if (clause === "SET") {
         if (tokens[at++] !== "=") invalid(`SET ${name} needs "= :value"`);
-        update.set.push({ attribute: name, value: valueOf(tokens[at++]) });
+        update.set.push({ attribute: name, value: valueAt(tokens[at++]) });
       } else {
-        const delta = valueOf(tokens[at++]);
+        const delta = valueAt(tokens[at++]);
         if (!("N" in delta)) invalid(`ADD takes a number value for ${name}`);
         else update.add.push({ attribute: name, delta: delta.N });
       }
