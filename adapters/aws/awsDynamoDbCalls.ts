@@ -3,6 +3,7 @@ import {
   DescribeTableCommand,
   type DynamoDBClient,
   GetItemCommand,
+  ScanCommand,
   TransactWriteItemsCommand,
 } from "@aws-sdk/client-dynamodb";
 import type { DynamoDbCalls } from "../shared/dynamoDbCalls.js";
@@ -21,4 +22,5 @@ export const awsDynamoDbCalls = (client: DynamoDBClient): DynamoDbCalls => ({
     callService(() => client.send(new TransactWriteItemsCommand(input))),
   describeTable: (input) => callService(() => client.send(new DescribeTableCommand(input))),
   getItem: (input) => callService(() => client.send(new GetItemCommand(input))),
+  scan: (input) => callService(() => client.send(new ScanCommand(input))),
 });

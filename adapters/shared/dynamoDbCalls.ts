@@ -5,6 +5,8 @@ import type {
   DescribeTableOutput,
   GetItemCommandInput,
   GetItemOutput,
+  ScanCommandInput,
+  ScanOutput,
   TransactWriteItemsCommandInput,
   TransactWriteItemsOutput,
 } from "@aws-sdk/client-dynamodb";
@@ -30,4 +32,5 @@ export interface DynamoDbCalls {
     input: DescribeTableCommandInput,
   ) => TE.TaskEither<ServiceFailure, DescribeTableOutput>;
   readonly getItem: (input: GetItemCommandInput) => TE.TaskEither<ServiceFailure, GetItemOutput>;
+  readonly scan: (input: ScanCommandInput) => TE.TaskEither<ServiceFailure, ScanOutput>;
 }
