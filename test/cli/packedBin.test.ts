@@ -106,4 +106,16 @@ describe("npx dynamodb-pipelines from the installed tarball", { timeout: 120_000
     );
     expect(stdout).toContain('MAPPINGS = [\n    ("id", "string", "id", "string"),\n]');
   });
+
+  it("passes a command's exit status and error lines through the worker thread it runs in", async () => {
+    const failed = await run("npx", ["--no-install", "dynamodb-pipelines", "verify-aggregates"], {
+      cwd: project,
+      env: npmEnv(),
+    }).then(
+      () => undefined,
+      (error: { code?: number; stderr?: string }) => error,
+    );
+    expect(failed?.code).toBe(2);
+    expect(failed?.stderr).toContain("verify-aggregates: --orders <value> is required");
+  });
 });
