@@ -1,6 +1,6 @@
 /**
  * `npm start`: the five seed scenarios end to end on the in-memory adapters, printing what each
- * pipeline produced. The same scenarios run through the deployable handlers on local emulators
+ * pipeline produced, then the command line at work on the same adapters (bin/cliDemo.ts). The same scenarios run through the deployable handlers on local emulators
  * with `npm run start:emulators` (bin/emulatorMain.ts).
  */
 import type { InMemoryDynamoDb } from "../adapters/localAws/services/InMemoryDynamoDb.js";
@@ -10,6 +10,7 @@ import { offlineCsvLoad } from "../handlers/assemblies/offlineCsvLoad.js";
 import { offlineEventLog } from "../handlers/assemblies/offlineEventLog.js";
 import { offlineGlueCopy } from "../handlers/assemblies/offlineGlueCopy.js";
 import { offlineReplication } from "../handlers/assemblies/offlineReplication.js";
+import { cliDemo } from "./cliDemo.js";
 import { printRejects, printTable } from "./printTable.js";
 import {
   csvBody,
@@ -101,3 +102,4 @@ await seed001();
 await seed002();
 await seed003();
 await seed004();
+await cliDemo();

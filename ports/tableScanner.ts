@@ -18,6 +18,8 @@ export interface TableDescription {
 export interface ScanOptions {
   /** Parallel Scan segments (`Segment`/`TotalSegments`), default 4. */
   readonly segments?: number;
+  /** At most this many items per Scan call (`Limit`); default: DynamoDB's 1 MB page. */
+  readonly pageLimit?: number;
   /** Called with each page as it arrives, from whichever segment read it. */
   readonly onPage: (items: ReadonlyArray<AttributeMap>) => void | Promise<void>;
 }

@@ -3,6 +3,7 @@ import {
   DescribeTableCommand,
   type DynamoDBClient,
   GetItemCommand,
+  ScanCommand,
   TransactWriteItemsCommand,
   UpdateItemCommand,
 } from "@aws-sdk/client-dynamodb";
@@ -23,4 +24,5 @@ export const awsDynamoDbCalls = (client: DynamoDBClient): DynamoDbCalls => ({
   describeTable: (input) => callService(() => client.send(new DescribeTableCommand(input))),
   getItem: (input) => callService(() => client.send(new GetItemCommand(input))),
   updateItem: (input) => callService(() => client.send(new UpdateItemCommand(input))),
+  scan: (input) => callService(() => client.send(new ScanCommand(input))),
 });

@@ -15,6 +15,7 @@ import type {
   InMemoryDynamoDb,
   TransactAction,
 } from "../localAws/services/InMemoryDynamoDb.js";
+import { scanPage } from "../localAws/services/scanPages.js";
 import { InMemoryServiceError } from "../localAws/services/serviceError.js";
 import type { DynamoDbCalls } from "../shared/dynamoDbCalls.js";
 import { fromSdkItem, fromSdkValue, toSdkItem } from "../shared/sdkAttributes.js";
@@ -103,6 +104,7 @@ export const inMemoryDynamoDbCalls = (db: InMemoryDynamoDb): DynamoDbCalls => ({
       return {
         Table: {
           TableName,
+          ItemCount: db.scan(TableName ?? "").length,
           AttributeDefinitions: keys.map((name) => ({
             AttributeName: name,
             AttributeType: types?.[name] ?? "S",
@@ -120,6 +122,24 @@ export const inMemoryDynamoDbCalls = (db: InMemoryDynamoDb): DynamoDbCalls => ({
     callService(async () => {
       const item = db.get(TableName ?? "", fromSdkItem(Key ?? refuse("a GetItem needs its Key")));
       return item === undefined ? {} : { Item: toSdkItem(item) };
+    }),
+  scan: ({ TableName, Segment, TotalSegments, Limit, ExclusiveStartKey }) =>
+    callService(async () => {
+      const page = scanPage(db, {
+        table: TableName ?? refuse("a Scan needs its TableName"),
+        segment: Segment,
+        totalSegments: TotalSegments,
+        limit: Limit,
+        exclusiveStartKey:
+          ExclusiveStartKey === undefined ? undefined : fromSdkItem(ExclusiveStartKey),
+      });
+      return {
+        Items: page.items.map(toSdkItem),
+        Count: page.items.length,
+        ...(page.lastEvaluatedKey === undefined
+          ? {}
+          : { LastEvaluatedKey: toSdkItem(page.lastEvaluatedKey) }),
+      };
     }),
   batchWriteItem: ({ RequestItems }) =>
     callService(async () => {

@@ -5,6 +5,8 @@ import type {
   DescribeTableOutput,
   GetItemCommandInput,
   GetItemOutput,
+  ScanCommandInput,
+  ScanOutput,
   TransactWriteItemsCommandInput,
   TransactWriteItemsOutput,
   UpdateItemCommandInput,
@@ -35,4 +37,5 @@ export interface DynamoDbCalls {
   readonly updateItem: (
     input: UpdateItemCommandInput,
   ) => TE.TaskEither<ServiceFailure, UpdateItemOutput>;
+  readonly scan: (input: ScanCommandInput) => TE.TaskEither<ServiceFailure, ScanOutput>;
 }

@@ -1,6 +1,4 @@
-import { DynamoDBClient } from "@aws-sdk/client-dynamodb";
 import * as E from "fp-ts/lib/Either.js";
-import { DynamoDbTableScanner } from "../../adapters/aws/DynamoDbTableScanner.js";
 import {
   fitMarkerLayout,
   type MarkerLayout,
@@ -23,6 +21,7 @@ import { describeError } from "../../domain/errors.js";
 import { type CliIo, readJson } from "./cliIo.js";
 import { type Flags, optionalFlag, requiredFlag } from "./command.js";
 import { progress } from "./progress.js";
+import type { TableAccess } from "./tableAccess.js";
 
 /** The flags verify-aggregates and rebuild-aggregates share. */
 export const AGGREGATE_OPTIONS = {
@@ -42,7 +41,6 @@ export const AGGREGATE_FLAGS_HELP = `  --orders <table>     the source table the
 
 /** What comparing the two tables found. */
 export interface AggregateCheck {
-  readonly client: DynamoDBClient;
   readonly spec: AggregateSpec;
   readonly layout: MarkerLayout;
   readonly totalsTable: string;
@@ -75,12 +73,14 @@ const readSpec = async (path: string | undefined): Promise<E.Either<string, Aggr
 
 /**
  * Scans the orders and totals tables and compares the totals with the group-by of the orders
- * (the stream pipeline's domain functions; markers skipped). Left: why it could not.
- * @example const check = await checkAggregates(flags, io); // right({ differences: […], … })
+ * (the stream pipeline's domain functions; markers skipped), on the tables `tables` gives.
+ * Left: why it could not.
+ * @example const check = await checkAggregates(flags, io, awsTables()); // right({ differences: […], … })
  */
 export const checkAggregates = async (
   flags: Flags,
   io: CliIo,
+  tables: TableAccess,
 ): Promise<E.Either<string, AggregateCheck>> => {
   const orders = requiredFlag(flags, "orders");
   if (E.isLeft(orders)) return orders;
@@ -92,9 +92,8 @@ export const checkAggregates = async (
   const spec = await readSpec(optionalFlag(flags, "spec"));
   if (E.isLeft(spec)) return spec;
 
-  const client = new DynamoDBClient({});
-  const ordersTable = new DynamoDbTableScanner(client, orders.right);
-  const totalsTable = new DynamoDbTableScanner(client, totals.right);
+  const ordersTable = tables.scanner(orders.right);
+  const totalsTable = tables.scanner(totals.right);
   const ordersDescription = await ordersTable.describe()();
   if (E.isLeft(ordersDescription)) return E.left(describeError(ordersDescription.left));
   const totalsDescription = await totalsTable.describe()();
@@ -134,7 +133,6 @@ export const checkAggregates = async (
   totalsBar.finish();
   if (E.isLeft(scannedTotals)) return E.left(describeError(scannedTotals.left));
   return E.right({
-    client,
     spec: spec.right,
     layout: layout.right,
     totalsTable: totals.right,

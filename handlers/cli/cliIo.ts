@@ -18,14 +18,15 @@ export interface CliIo {
 }
 
 /**
- * The process's stdout and stderr.
+ * The process's stdout and stderr; `isTty` says whether stderr is a terminal (a worker thread
+ * is told by the main thread: its own stderr is a pipe).
  * @example process.exitCode = await runCli(process.argv.slice(2), processIo());
  */
-export const processIo = (): CliIo => ({
+export const processIo = (isTty: boolean = process.stderr.isTTY === true): CliIo => ({
   out: (line) => process.stdout.write(`${line}\n`),
   err: (line) => process.stderr.write(`${line}\n`),
   status: (line) => process.stderr.write(`\r\x1b[2K${line}`),
-  isTty: process.stderr.isTTY === true,
+  isTty,
   now: () => Date.now(),
 });
 

@@ -1,5 +1,4 @@
 import * as E from "fp-ts/lib/Either.js";
-import { DynamoDbTableWriter } from "../../adapters/aws/DynamoDbTableWriter.js";
 import { unboundedDeadline } from "../../domain/deadline.js";
 import { isZeroNumber } from "../../domain/decimal.js";
 import { describeError } from "../../domain/errors.js";
@@ -12,17 +11,18 @@ import {
 } from "./aggregateTables.js";
 import { EXIT_FAILED, EXIT_FOUND_WRONG, EXIT_OK } from "./cliIo.js";
 import type { Command } from "./command.js";
+import { awsTables, type TableAccess } from "./tableAccess.js";
 
 /** Commands handed to the table writer at a time (it batches them 25 per BatchWriteItem). */
 const COMMANDS_PER_WRITE = 500;
 
 /**
- * `rebuild-aggregates`: rewrites every total that differs from the group-by of the orders (a
+ * `rebuild-aggregates` on the tables `tables` gives: rewrites every total that differs from the group-by of the orders (a
  * Put of the expected sum, or a Delete when the orders sum to nothing), with the table writer of
  * the replication pipelines (BatchWriteItem, unprocessed items retried).
- * @example await runCli(["rebuild-aggregates", "--orders", "orders", "--totals", "totals"], io)
+ * @example const code = await rebuildAggregatesCommandOn(inMemoryTables(db)).run(flags, [], io);
  */
-export const rebuildAggregatesCommand: Command = {
+export const rebuildAggregatesCommandOn = (tables: TableAccess): Command => ({
   name: "rebuild-aggregates",
   summary: "rewrite a totals table from the group-by of its source (stream paused)",
   usage: `Usage: dynamodb-pipelines rebuild-aggregates --orders <table> --totals <table> [--spec <json-file>]
@@ -42,19 +42,19 @@ Exit status 1 when a total could not be written.
 ${AGGREGATE_FLAGS_HELP}`,
   options: AGGREGATE_OPTIONS,
   run: async (flags, _positionals, io) => {
-    const check = await checkAggregates(flags, io);
+    const check = await checkAggregates(flags, io, tables);
     if (E.isLeft(check)) {
       io.err(`rebuild-aggregates: ${check.left}`);
       return EXIT_FAILED;
     }
-    const { client, spec, totalsTable, differences } = check.right;
+    const { spec, totalsTable, differences } = check.right;
     const commands = differences.map(({ key, expected }): WriteCommand => {
       const source = `rebuild ${formatKey(key)}`;
       return isZeroNumber(expected)
         ? { op: "delete", key, source }
         : { op: "put", key, item: { ...key, [spec.sum.target]: { N: expected } }, source };
     });
-    const writer = new DynamoDbTableWriter(client, totalsTable);
+    const writer = tables.writer(totalsTable);
     const failed: string[] = [];
     for (let i = 0; i < commands.length; i += COMMANDS_PER_WRITE) {
       const report = await writer.write(
@@ -85,4 +85,10 @@ ${AGGREGATE_FLAGS_HELP}`,
     }
     return failed.length === 0 ? EXIT_OK : EXIT_FOUND_WRONG;
   },
-};
+});
+
+/**
+ * `rebuild-aggregates` on DynamoDB (the binary's).
+ * @example await runCli(["rebuild-aggregates", "--orders", "orders", "--totals", "totals"], io)
+ */
+export const rebuildAggregatesCommand: Command = rebuildAggregatesCommandOn(awsTables());

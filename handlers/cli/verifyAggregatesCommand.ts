@@ -8,16 +8,18 @@ import {
 } from "./aggregateTables.js";
 import { EXIT_FAILED, EXIT_FOUND_WRONG, EXIT_OK } from "./cliIo.js";
 import type { Command } from "./command.js";
+import { awsTables, type TableAccess } from "./tableAccess.js";
 
 /** Orders that could not be read, listed by name before the rest are only counted. */
 const UNREADABLE_SHOWN = 20;
 
 /**
- * `verify-aggregates`: scans the orders and the totals, and prints every total that differs from
- * the group-by of the orders (key, expected, found). Exit 1 on any difference.
- * @example await runCli(["verify-aggregates", "--orders", "orders", "--totals", "totals"], io)
+ * `verify-aggregates` on the tables `tables` gives: scans the orders and the totals, and prints
+ * every total that differs from the group-by of the orders (key, expected, found). Exit 1 on any
+ * difference.
+ * @example const code = await verifyAggregatesCommandOn(inMemoryTables(db)).run(flags, [], io);
  */
-export const verifyAggregatesCommand: Command = {
+export const verifyAggregatesCommandOn = (tables: TableAccess): Command => ({
   name: "verify-aggregates",
   summary: "compare a totals table with the group-by of its source (seed 002)",
   usage: `Usage: dynamodb-pipelines verify-aggregates --orders <table> --totals <table> [--spec <json-file>]
@@ -32,7 +34,7 @@ Exit status 1 when any total differs.
 ${AGGREGATE_FLAGS_HELP}`,
   options: AGGREGATE_OPTIONS,
   run: async (flags, _positionals, io) => {
-    const check = await checkAggregates(flags, io);
+    const check = await checkAggregates(flags, io, tables);
     if (E.isLeft(check)) {
       io.err(`verify-aggregates: ${check.left}`);
       return EXIT_FAILED;
@@ -61,4 +63,10 @@ ${AGGREGATE_FLAGS_HELP}`,
     }
     return differences.length === 0 ? EXIT_OK : EXIT_FOUND_WRONG;
   },
-};
+});
+
+/**
+ * `verify-aggregates` on DynamoDB (the binary's).
+ * @example await runCli(["verify-aggregates", "--orders", "orders", "--totals", "totals"], io)
+ */
+export const verifyAggregatesCommand: Command = verifyAggregatesCommandOn(awsTables());

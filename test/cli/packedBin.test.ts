@@ -1,10 +1,13 @@
-import { execFile } from "node:child_process";
+import { execFile, spawn } from "node:child_process";
+import { existsSync } from "node:fs";
 import { cp, mkdir, mkdtemp, readdir, readFile, rm, symlink, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { promisify } from "node:util";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { createTable, emulatorClients } from "../support/emulators.js";
+import { emulatorEnv } from "./runBinary.js";
 
 /**
  * The `bin` as a user gets it: `npm pack` (whose `prepack` builds dist/) into a temporary
@@ -105,5 +108,44 @@ describe("npx dynamodb-pipelines from the installed tarball", { timeout: 120_000
       { cwd: project, env: npmEnv() },
     );
     expect(stdout).toContain('MAPPINGS = [\n    ("id", "string", "id", "string"),\n]');
+  });
+
+  it("passes a command's exit status and error lines through the worker thread it runs in", async () => {
+    const failed = await run("npx", ["--no-install", "dynamodb-pipelines", "verify-aggregates"], {
+      cwd: project,
+      env: npmEnv(),
+    }).then(
+      () => undefined,
+      (error: { code?: number; stderr?: string }) => error,
+    );
+    expect(failed?.code).toBe(2);
+    expect(failed?.stderr).toContain("verify-aggregates: --orders <value> is required");
+  });
+
+  it("Ctrl-C reaches load-csv in its worker thread: it stops after the writes in flight (exit 130)", async () => {
+    const { name } = await createTable(emulatorClients().dynamodb, "packed", { id: "S" });
+    const rows = ["id,n", ...Array.from({ length: 20_000 }, (_, i) => `k${i},${i}`)];
+    await writeFile(join(project, "big.csv"), `${rows.join("\n")}\n`);
+    const main = join(project, "node_modules/dynamodb-pipelines/dist/handlers/cli/main.js");
+    const args = ["load-csv", "big.csv", "--table", name, "--concurrency", "1", "--json"];
+    const child = spawn(process.execPath, [main, ...args], {
+      cwd: project,
+      env: { PATH: process.env.PATH, ...emulatorEnv() },
+    });
+    let stdout = "";
+    let stderr = "";
+    child.stdout.on("data", (chunk) => {
+      stdout += String(chunk);
+    });
+    child.stderr.on("data", (chunk) => {
+      stderr += String(chunk);
+    });
+    const checkpoint = join(project, "big.csv.checkpoint.json");
+    while (!existsSync(checkpoint)) await new Promise((resolve) => setTimeout(resolve, 20));
+    child.kill("SIGINT");
+    const code = await new Promise((resolve) => child.on("exit", resolve));
+    expect(code).toBe(130);
+    expect(stderr).toContain("stopping after the writes in flight");
+    expect(JSON.parse(stdout)).toMatchObject({ stopped: true, rejected: 0 });
   });
 });
