@@ -15,47 +15,24 @@
 import { Metrics, MetricUnit } from "@aws-lambda-powertools/metrics";
 import type { MiddlewareObj } from "@middy/core";
 import type { StreamBatchResponse } from "./batchResponse.js";
+import {
+  DEFAULT_METRICS_NAMESPACE,
+  DEFAULT_SERVICE_NAME,
+  METRIC_NAMES,
+  type PipelineMetricName,
+} from "./metricNames.js";
 
 /**
  * One invocation's counts.
  * @example const counts: BatchCounts = { processed: 8, rejected: 1, skipped: 1, retried: 0 };
  */
-export interface BatchCounts {
-  readonly processed: number;
-  readonly rejected: number;
-  readonly skipped: number;
-  readonly retried: number;
-}
+export type BatchCounts = { readonly [count in PipelineMetricName]: number };
 
 /**
  * Where a handler hands its invocation's counts (once per invocation).
  * @example const metrics: BatchMetrics = (counts) => console.log(counts);
  */
 export type BatchMetrics = (counts: BatchCounts) => void;
-
-/**
- * The metric name of each count (unit `Count`).
- * @example METRIC_NAMES.rejected // "Rejected"
- */
-export const METRIC_NAMES = {
-  processed: "Processed",
-  rejected: "Rejected",
-  skipped: "Skipped",
-  retried: "Retried",
-} as const satisfies Record<keyof BatchCounts, string>;
-
-/**
- * The namespace and service name used when `POWERTOOLS_METRICS_NAMESPACE` /
- * `POWERTOOLS_SERVICE_NAME` are not set.
- * @example new Metric({ namespace: DEFAULT_METRICS_NAMESPACE, metricName: "Rejected" })
- */
-export const DEFAULT_METRICS_NAMESPACE = "dynamodb-pipelines";
-
-/**
- * The `service` dimension when `POWERTOOLS_SERVICE_NAME` is not set.
- * @example dimensionsMap: { service: DEFAULT_SERVICE_NAME, Pipeline: "queueToTable" }
- */
-export const DEFAULT_SERVICE_NAME = "dynamodb-pipelines";
 
 /** The Lambda environment, as `process.env`. */
 type Environment = Readonly<Record<string, string | undefined>>;
@@ -89,7 +66,7 @@ export const pipelineMetrics = (
         });
       }
       for (const [count, name] of Object.entries(METRIC_NAMES))
-        metrics.addMetric(name, MetricUnit.Count, counts[count as keyof BatchCounts]);
+        metrics.addMetric(name, MetricUnit.Count, counts[count as PipelineMetricName]);
     },
     publish: { after: flush, onError: flush },
   };
