@@ -129,7 +129,7 @@ export const createQueueToTableHandler = (deps: QueueToTableDeps) => {
         records.map((record) => record.messageId),
         response,
         rejected.map(({ index }) => index),
-        [],
+        report.right.skipped ?? [],
         rejectedEvent(event),
       ),
     );

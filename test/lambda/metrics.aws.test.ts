@@ -19,6 +19,7 @@ import {
 } from "../../bin/emulatorResources.js";
 import { captureRejectLog } from "../../bin/rejectLog.js";
 import { csvBody, csvSchema, csvTableKey } from "../../bin/scenarioData.js";
+import { encodeMessageBody } from "../../domain/messageBody.js";
 import { setHandlerEnvironment } from "../support/awsPipelines.js";
 import { captureEmf, countsOf, type EmfDocument, emfProblems } from "../support/emfLog.js";
 import { emulatorClients, uniqueName } from "../support/emulators.js";
@@ -227,6 +228,45 @@ describe("queueToTable publishes its counts in EMF", () => {
     const { outcome, counts } = await published(invoke, event, documents, defaults("queueToTable"));
     expect(outcome.result).toEqual({ batchItemFailures: [{ itemIdentifier: "m2" }] });
     expect(counts).toEqual({ Processed: 2, Rejected: 0, Skipped: 0, Retried: 1 });
+  });
+  it("on a standard queue with VERSION_TABLE, redelivered and older commands are Skipped", async () => {
+    const replica = uniqueName("replica");
+    const versions = uniqueName("versions");
+    await createKeyedTable(c.dynamodb, replica, { partitionKey: "id" });
+    await createKeyedTable(c.dynamodb, versions, { partitionKey: "pk" });
+    const destination = await createQueueWithDlq(c.sqs, uniqueName("rejects"), {
+      maxReceiveCount: 10,
+    });
+    const { invoke, documents } = await deployed("queueToTable", {
+      TABLE_NAME: replica,
+      VERSION_TABLE: versions,
+      REJECT_DESTINATION: destination.url,
+    });
+    const putAt = (id: string, seq: string) =>
+      encodeMessageBody([
+        { op: "put", key: { id: { S: id } }, item: { id: { S: id } }, source: `${id}@${seq}`, seq },
+      ]);
+    // A standard queue: the eventSourceARN does not end in .fifo.
+    const standard = (messageId: string, body: string): SQSRecord => ({
+      ...sqsRecord(messageId, body),
+      eventSourceARN: "arn:aws:sqs:us-east-1:123456789012:replica",
+    });
+    const first: SQSEvent = {
+      Records: [standard("m1", putAt("a", "5")), standard("m2", putAt("b", "3"))],
+    };
+    const once = await published(invoke, first, documents, defaults("queueToTable"));
+    expect(once.counts).toEqual({ Processed: 2, Rejected: 0, Skipped: 0, Retried: 0 });
+    const later: SQSEvent = {
+      Records: [
+        standard("m1", putAt("a", "5")), // delivered again: already applied
+        standard("m5", putAt("b", "1")), // older than b's applied version 3
+        standard("m6", "{not json"),
+        standard("m7", putAt("c", "7")),
+      ],
+    };
+    const { outcome, counts } = await published(invoke, later, documents, defaults("queueToTable"));
+    expect(outcome.result).toEqual({ batchItemFailures: [] });
+    expect(counts).toEqual({ Processed: 1, Rejected: 1, Skipped: 2, Retried: 0 });
   });
 });
 
