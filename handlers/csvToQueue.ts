@@ -12,6 +12,7 @@ import {
   loadCsvObject,
   rejectOrThrow,
 } from "../ports/useCases/loadCsvObject.js";
+import { type BatchMetrics, rejectedEvent } from "./lambda/batchMetrics.js";
 import { retriedByTheLibrary } from "./lambda/clientConfig.js";
 import { entryPoint } from "./lambda/entryPoint.js";
 import { type EnvVar, optionalJson, readEnv } from "./lambda/env.js";
@@ -40,7 +41,13 @@ export { csvToQueuePermissions as permissions } from "./lambda/permissions.js";
 export type CsvToQueueDeps = Pick<
   CsvLoaderDeps,
   "objects" | "queue" | "rejects" | "schema" | "rowsPerMessage"
->;
+> & {
+  /**
+   * Where each invocation's counts go (handlers/lambda/batchMetrics.ts): rows sent, rows (or
+   * objects, notices) rejected, and `retried` 1 when the invocation fails; none by default.
+   */
+  readonly metrics?: BatchMetrics;
+};
 
 /**
  * An object key as S3 event notifications carry it (URL-encoded, `+` for a space) in clear;
@@ -82,26 +89,35 @@ export const createCsvToQueueHandler = (deps: CsvToQueueDeps) => {
   const rowsPerMessage = deps.rowsPerMessage ?? 1;
   if (!Number.isInteger(rowsPerMessage) || rowsPerMessage < 1)
     throw new RangeError(`rowsPerMessage must be a positive integer, got ${rowsPerMessage}`);
-  return middy(async (event: S3Event, context: Context): Promise<void> => {
+  /** Loads the event's objects, adding what it sent and rejected to `tally`. */
+  const load = async (event: S3Event, context: Context, tally: Tally): Promise<void> => {
     const deadline = deadlineOf(context);
+    const loaded = async (notice: Parameters<typeof loadCsvObject>[0]) => {
+      const stats = await loadCsvObject(notice, deps, deadline);
+      tally.processed += stats.rows;
+      tally.rejected += stats.rejected;
+    };
+    const rejected = async (records: Parameters<typeof rejectOrThrow>[1]) => {
+      await rejectOrThrow(deps.rejects, records);
+      tally.rejected += records.length;
+    };
     const raw: unknown = event;
     if (isS3TestEvent(raw)) return;
     if (isEventBridgeEvent(raw)) {
       const notice = decodeEventBridgeObjectCreated(raw);
       if (E.isLeft(notice))
-        await rejectOrThrow(deps.rejects, [
+        await rejected([
           { error: notice.left, identity: { type: raw["detail-type"] }, original: raw },
         ]);
-      else await loadCsvObject(notice.right, deps, deadline);
+      else await loaded(notice.right);
       return;
     }
     const records = await eventRecords(event, deps.rejects);
+    if (rejectedEvent(raw)) tally.rejected += 1;
     for (const [index, record] of records.entries()) {
       const created = decodeS3EventRecord(record, index);
       if (E.isLeft(created)) {
-        await rejectOrThrow(deps.rejects, [
-          { error: created.left, identity: { index }, original: record },
-        ]);
+        await rejected([{ error: created.left, identity: { index }, original: record }]);
         continue;
       }
       if (created.right === undefined) continue;
@@ -109,7 +125,7 @@ export const createCsvToQueueHandler = (deps: CsvToQueueDeps) => {
       const key = decodeS3EventKey(encodedKey);
       if (key === undefined) {
         const id = `s3://${bucket}/${encodedKey}`;
-        await rejectOrThrow(deps.rejects, [
+        await rejected([
           {
             error: invalidRecord(id, "s3.object.key", "not a valid URL-encoded key"),
             identity: { bucket, encodedKey },
@@ -124,10 +140,29 @@ export const createCsvToQueueHandler = (deps: CsvToQueueDeps) => {
         ...(versionId ? { versionId } : {}),
         ...(sequencer ? { sequencer } : {}),
       };
-      await loadCsvObject(notice, deps, deadline);
+      await loaded(notice);
     }
+  };
+  return middy(async (event: S3Event, context: Context): Promise<void> => {
+    const tally: Tally = { processed: 0, rejected: 0, skipped: 0, retried: 0 };
+    try {
+      await load(event, context, tally);
+    } catch (error) {
+      // S3 invokes asynchronously: Lambda retries the whole event.
+      deps.metrics?.({ ...tally, retried: 1 });
+      throw error;
+    }
+    deps.metrics?.(tally);
   }).use(pipelineFailures("csvToQueue"));
 };
+
+/** One invocation's counts, as they grow. */
+interface Tally {
+  processed: number;
+  rejected: number;
+  skipped: number;
+  retried: number;
+}
 
 const schemaVar = optionalJson<CsvSchema>((value) =>
   pipe(
@@ -163,7 +198,7 @@ const rowsPerMessageVar: EnvVar<number | undefined> = {
  * with one error naming every problem.
  * @example // serverless.yml: handler: dist/handlers/csvToQueue.handler
  */
-export const handler = entryPoint("csvToQueue", (env) =>
+export const handler = entryPoint("csvToQueue", (env, metrics) =>
   pipe(
     readEnv(env, {
       QUEUE_URL: sqsQueueUrl(env),
@@ -178,6 +213,7 @@ export const handler = entryPoint("csvToQueue", (env) =>
         rejects: rejectSinkFor("csvToQueue", REJECT_DESTINATION, env),
         rowsPerMessage: ROWS_PER_MESSAGE ?? DEFAULT_ROWS_PER_MESSAGE,
         ...(CSV_SCHEMA === undefined ? {} : { schema: CSV_SCHEMA }),
+        metrics,
       }),
     ),
   ),

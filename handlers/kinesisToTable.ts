@@ -11,6 +11,13 @@ import type { Deaggregate } from "../domain/kplUserRecord.js";
 import type { RejectSink } from "../ports/rejectSink.js";
 import type { TableWriter } from "../ports/tableWriter.js";
 import { logEvents } from "../ports/useCases/logEvents.js";
+import {
+  type BatchMetrics,
+  eventSize,
+  rejectedEvent,
+  retriedOnError,
+  streamCounts,
+} from "./lambda/batchMetrics.js";
 import { firstFailure, streamResponse } from "./lambda/batchResponse.js";
 import { retriedByTheLibrary } from "./lambda/clientConfig.js";
 import { entryPoint } from "./lambda/entryPoint.js";
@@ -39,6 +46,8 @@ export interface KinesisToTableDeps {
   readonly deaggregate?: Deaggregate;
   /** Where progress and retry lines go (default: nothing). */
   readonly log?: (line: Record<string, unknown>) => void;
+  /** Where each invocation's counts go (handlers/lambda/batchMetrics.ts); none by default. */
+  readonly metrics?: BatchMetrics;
 }
 
 /**
@@ -89,6 +98,16 @@ export const createKinesisToTableHandler = (deps: KinesisToTableDeps) => {
         response,
         (index) => records[index]?.kinesis?.sequenceNumber,
       );
+      deps.metrics?.(
+        streamCounts(
+          records.length,
+          (index) => records[index]?.kinesis?.sequenceNumber,
+          reported,
+          rejectsNow.map((r) => r.index),
+          0,
+          rejectedEvent(event),
+        ),
+      );
       if (reported !== response) return reported;
       deps.log?.({
         pipeline: "kinesisToTable",
@@ -105,7 +124,9 @@ export const createKinesisToTableHandler = (deps: KinesisToTableDeps) => {
         });
       return response;
     },
-  ).use(pipelineFailures("kinesisToTable"));
+  )
+    .use(retriedOnError(deps.metrics, eventSize))
+    .use(pipelineFailures("kinesisToTable"));
 };
 
 /**
@@ -114,7 +135,7 @@ export const createKinesisToTableHandler = (deps: KinesisToTableDeps) => {
  * every problem.
  * @example // serverless.yml: handler: dist/handlers/kinesisToTable.handler
  */
-export const handler = entryPoint("kinesisToTable", (env) =>
+export const handler = entryPoint("kinesisToTable", (env, metrics) =>
   pipe(
     readEnv(env, { TABLE_NAME: requiredString, REJECT_DESTINATION: rejectDestinationVar }),
     E.map(({ TABLE_NAME, REJECT_DESTINATION }) =>
@@ -122,6 +143,7 @@ export const handler = entryPoint("kinesisToTable", (env) =>
         table: new DynamoDbTableWriter(new DynamoDBClient(retriedByTheLibrary), TABLE_NAME),
         rejects: rejectSinkFor("kinesisToTable", REJECT_DESTINATION, env, { warnWhenLogged: true }),
         log: (line) => process.stdout.write(`${JSON.stringify(line)}\n`),
+        metrics,
       }),
     ),
   ),

@@ -9,6 +9,13 @@ import { describeError, toThrowable } from "../domain/errors.js";
 import type { RejectSink } from "../ports/rejectSink.js";
 import type { TableWriter } from "../ports/tableWriter.js";
 import { replicateMessages } from "../ports/useCases/replicateMessages.js";
+import {
+  type BatchMetrics,
+  eventSize,
+  rejectedEvent,
+  retriedOnError,
+  sqsCounts,
+} from "./lambda/batchMetrics.js";
 import { firstFailure, sqsResponse } from "./lambda/batchResponse.js";
 import { retriedByTheLibrary } from "./lambda/clientConfig.js";
 import { entryPoint } from "./lambda/entryPoint.js";
@@ -43,6 +50,8 @@ export interface QueueToTableDeps {
   readonly standardQueue?: StandardQueuePolicy;
   /** Operational notes (transient failures); silent by default. */
   readonly log?: (message: string, detail: Readonly<Record<string, unknown>>) => void;
+  /** Where each invocation's counts go (handlers/lambda/batchMetrics.ts); none by default. */
+  readonly metrics?: BatchMetrics;
 }
 
 /**
@@ -115,6 +124,15 @@ export const createQueueToTableHandler = (deps: QueueToTableDeps) => {
       ),
       failedIndexes,
     );
+    deps.metrics?.(
+      sqsCounts(
+        records.map((record) => record.messageId),
+        response,
+        rejected.map(({ index }) => index),
+        report.right.skipped ?? [],
+        rejectedEvent(event),
+      ),
+    );
     const first = firstFailure(report.right.failed);
     if (first !== undefined)
       deps.log?.("some messages were not applied; SQS delivers them again", {
@@ -122,7 +140,9 @@ export const createQueueToTableHandler = (deps: QueueToTableDeps) => {
         error: describeError(first.error),
       });
     return response;
-  }).use(pipelineFailures("queueToTable"));
+  })
+    .use(retriedOnError(deps.metrics, eventSize))
+    .use(pipelineFailures("queueToTable"));
 };
 
 /**
@@ -136,7 +156,7 @@ export const createQueueToTableHandler = (deps: QueueToTableDeps) => {
  * them); on a FIFO queue they are written in delivery order.
  * @example // template.yaml: Handler: handlers/queueToTable.handler, Environment: TABLE_NAME, VERSION_TABLE
  */
-export const handler = entryPoint("queueToTable", (env) =>
+export const handler = entryPoint("queueToTable", (env, metrics) =>
   pipe(
     readEnv(env, {
       TABLE_NAME: requiredString,
@@ -153,6 +173,7 @@ export const handler = entryPoint("queueToTable", (env) =>
         rejects: rejectSinkFor("queueToTable", REJECT_DESTINATION, env),
         unreadable: REJECT_DESTINATION === undefined ? "fail" : "reject",
         standardQueue: versionTable === undefined ? "refuse" : "requireSeq",
+        metrics,
       });
     }),
   ),

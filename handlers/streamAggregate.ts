@@ -15,6 +15,13 @@ import { decodeChangeRecord } from "../domain/streamRecord.js";
 import type { AggregateStore } from "../ports/aggregateStore.js";
 import type { RejectSink } from "../ports/rejectSink.js";
 import { aggregateChanges } from "../ports/useCases/aggregateChanges.js";
+import {
+  type BatchMetrics,
+  eventSize,
+  rejectedEvent,
+  retriedOnError,
+  streamCounts,
+} from "./lambda/batchMetrics.js";
 import { firstFailure, streamResponse } from "./lambda/batchResponse.js";
 import { entryPoint } from "./lambda/entryPoint.js";
 import { type EnvVar, optionalJson, readEnv, requiredString } from "./lambda/env.js";
@@ -51,6 +58,8 @@ export interface StreamAggregateDeps {
   readonly parallelizationFactor?: number;
   /** Where progress lines go (default: nothing). */
   readonly log?: (line: Record<string, unknown>) => void;
+  /** Where each invocation's counts go (handlers/lambda/batchMetrics.ts); none by default. */
+  readonly metrics?: BatchMetrics;
 }
 
 /**
@@ -100,6 +109,18 @@ export const createStreamAggregateHandler = (deps: StreamAggregateDeps) => {
       duplicates: report.duplicates,
       rejected: rejectsNow.length,
     });
+    // A configuration error fails the invocation: retriedOnError counts it.
+    if (first?.error._tag !== "Configuration" || reported !== response)
+      deps.metrics?.(
+        streamCounts(
+          records.length,
+          (index) => records[index]?.dynamodb?.SequenceNumber,
+          reported,
+          rejectsNow.map((r) => r.index),
+          report.duplicates,
+          rejectedEvent(event),
+        ),
+      );
     if (first === undefined || reported !== response) return withWindowState(event, reported);
     if (first.error._tag === "Configuration") throw toThrowable(first.error);
     deps.log?.({
@@ -108,7 +129,9 @@ export const createStreamAggregateHandler = (deps: StreamAggregateDeps) => {
       error: describeError(first.error),
     });
     return withWindowState(event, response);
-  }).use(pipelineFailures("streamAggregate"));
+  })
+    .use(retriedOnError(deps.metrics, eventSize))
+    .use(pipelineFailures("streamAggregate"));
 };
 
 /** `AGGREGATION_ID`: 1 to 64 letters, digits, `.`, `_` or `-`. */
@@ -134,7 +157,7 @@ const parallelizationVar: EnvVar<number | undefined> = {
  * (optional, the mapping's: above 1, marker mode even in tumbling-window invocations).
  * @example // CDK: new NodejsFunction(this, "Totals", { entry: "node_modules/dynamodb-pipelines/handlers/streamAggregate.ts" })
  */
-export const handler = entryPoint("streamAggregate", (env) =>
+export const handler = entryPoint("streamAggregate", (env, metrics) =>
   pipe(
     readEnv(env, {
       TOTALS_TABLE: requiredString,
@@ -171,6 +194,7 @@ export const handler = entryPoint("streamAggregate", (env) =>
           ...(PARALLELIZATION_FACTOR === undefined
             ? {}
             : { parallelizationFactor: PARALLELIZATION_FACTOR }),
+          metrics,
         });
       },
     ),

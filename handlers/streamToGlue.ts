@@ -9,6 +9,13 @@ import { type ChangeRecord, decodeChangeRecord } from "../domain/streamRecord.js
 import type { JobRunner } from "../ports/jobRunner.js";
 import type { RejectSink } from "../ports/rejectSink.js";
 import { startJobRun } from "../ports/useCases/startJobRun.js";
+import {
+  type BatchMetrics,
+  eventSize,
+  rejectedEvent,
+  retriedOnError,
+  streamCounts,
+} from "./lambda/batchMetrics.js";
 import { firstFailure, streamResponse } from "./lambda/batchResponse.js";
 import { entryPoint } from "./lambda/entryPoint.js";
 import { optionalJson, readEnv, requiredString } from "./lambda/env.js";
@@ -36,6 +43,8 @@ export interface StreamToGlueDeps {
   readonly jobArguments?: Readonly<Record<string, string>>;
   /** Where progress and retry lines go (default: nothing). */
   readonly log?: (line: Record<string, unknown>) => void;
+  /** Where each invocation's counts go (handlers/lambda/batchMetrics.ts); none by default. */
+  readonly metrics?: BatchMetrics;
 }
 
 /**
@@ -75,13 +84,26 @@ export const createStreamToGlueHandler = (deps: StreamToGlueDeps) => {
       });
     else if (report.runId !== undefined)
       deps.log?.({ pipeline: "streamToGlue", runId: report.runId });
-    return reportStreamRejects(
+    const reported = await reportStreamRejects(
       deps.rejects,
       rejectsNow.map((r) => ({ index: r.index, record: rejectionOf(r.error, records[r.index]) })),
       response,
       (index) => records[index]?.dynamodb?.SequenceNumber,
     );
-  }).use(pipelineFailures("streamToGlue"));
+    deps.metrics?.(
+      streamCounts(
+        records.length,
+        (index) => records[index]?.dynamodb?.SequenceNumber,
+        reported,
+        rejectsNow.map((r) => r.index),
+        0,
+        rejectedEvent(event),
+      ),
+    );
+    return reported;
+  })
+    .use(retriedOnError(deps.metrics, eventSize))
+    .use(pipelineFailures("streamToGlue"));
 };
 
 const isStringRecord = (value: unknown): value is Record<string, string> =>
@@ -98,7 +120,7 @@ const isStringRecord = (value: unknown): value is Record<string, string> =>
  * problem.
  * @example // serverless.yml: handler: dist/handlers/streamToGlue.handler
  */
-export const handler = entryPoint("streamToGlue", (env) =>
+export const handler = entryPoint("streamToGlue", (env, metrics) =>
   pipe(
     readEnv(env, {
       GLUE_JOB_NAME: requiredString,
@@ -115,6 +137,7 @@ export const handler = entryPoint("streamToGlue", (env) =>
         rejects: rejectSinkFor("streamToGlue", REJECT_DESTINATION, env, { warnWhenLogged: true }),
         ...(GLUE_JOB_ARGUMENTS ? { jobArguments: GLUE_JOB_ARGUMENTS } : {}),
         log: (line) => process.stdout.write(`${JSON.stringify(line)}\n`),
+        metrics,
       }),
     ),
   ),

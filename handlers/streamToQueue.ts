@@ -9,6 +9,13 @@ import { decodeChangeRecord } from "../domain/streamRecord.js";
 import type { MessageQueue } from "../ports/messageQueue.js";
 import type { RejectSink } from "../ports/rejectSink.js";
 import { forwardChanges } from "../ports/useCases/forwardChanges.js";
+import {
+  type BatchMetrics,
+  eventSize,
+  rejectedEvent,
+  retriedOnError,
+  streamCounts,
+} from "./lambda/batchMetrics.js";
 import { firstFailure, streamResponse } from "./lambda/batchResponse.js";
 import { retriedByTheLibrary } from "./lambda/clientConfig.js";
 import { entryPoint } from "./lambda/entryPoint.js";
@@ -40,6 +47,8 @@ export interface StreamToQueueDeps {
   readonly rejects: RejectSink;
   /** Operational notes (transient failures); silent by default. */
   readonly log?: (message: string, detail: Readonly<Record<string, unknown>>) => void;
+  /** Where each invocation's counts go (handlers/lambda/batchMetrics.ts); none by default. */
+  readonly metrics?: BatchMetrics;
 }
 
 /**
@@ -76,6 +85,16 @@ export const createStreamToQueueHandler = (deps: StreamToQueueDeps) => {
         response,
         (index) => records[index]?.dynamodb?.SequenceNumber,
       );
+      deps.metrics?.(
+        streamCounts(
+          records.length,
+          (index) => records[index]?.dynamodb?.SequenceNumber,
+          reported,
+          rejectsNow.map((r) => r.index),
+          0,
+          rejectedEvent(event),
+        ),
+      );
       if (reported !== response) return reported;
       const [resumeAt] = response.batchItemFailures;
       if (first !== undefined && resumeAt !== undefined)
@@ -86,7 +105,9 @@ export const createStreamToQueueHandler = (deps: StreamToQueueDeps) => {
         });
       return response;
     },
-  ).use(pipelineFailures("streamToQueue"));
+  )
+    .use(retriedOnError(deps.metrics, eventSize))
+    .use(pipelineFailures("streamToQueue"));
 };
 
 /**
@@ -94,13 +115,14 @@ export const createStreamToQueueHandler = (deps: StreamToQueueDeps) => {
  * credential/region chain, rejects logged as structured lines.
  * @example // template.yaml: Handler: handlers/streamToQueue.handler, Environment: QUEUE_URL
  */
-export const handler = entryPoint("streamToQueue", (env) =>
+export const handler = entryPoint("streamToQueue", (env, metrics) =>
   pipe(
     readEnv(env, { QUEUE_URL: sqsQueueUrl(env), REJECT_DESTINATION: rejectDestinationVar }),
     E.map(({ QUEUE_URL, REJECT_DESTINATION }) =>
       createStreamToQueueHandler({
         queue: new SqsMessageQueue(new SQSClient(retriedByTheLibrary), QUEUE_URL),
         rejects: rejectSinkFor("streamToQueue", REJECT_DESTINATION, env, { warnWhenLogged: true }),
+        metrics,
       }),
     ),
   ),

@@ -10,9 +10,14 @@ export interface FailedWrite {
   readonly error: PipelineError;
 }
 
-/** Outcome of {@link TableWriter.write}: every command not listed in `failed` was applied. */
+/**
+ * Outcome of {@link TableWriter.write}: every command not listed in `failed` was applied, or
+ * found already applied (`stale`: the table held its version or a newer one; written by
+ * sequence-guarded writers only, which report it).
+ */
 export interface WriteReport {
   readonly failed: ReadonlyArray<FailedWrite>;
+  readonly stale?: ReadonlyArray<WriteCommand>;
 }
 
 /**

@@ -71,14 +71,16 @@ const invalidOf = (write: GuardedWrite, reason: string): FailedWrite => ({
 
 /**
  * Writes one planned transaction until every write is applied or stale. A cancellation drops
- * the stale writes (a newer command was applied: they are done) and the invalid ones, and
- * writes the rest again at once; transient errors are retried with backoff until the deadline.
- * A ValidationException for the whole transaction is isolated by writing one command at a time.
+ * the stale writes (a newer command was applied: they are done, added to `stale`) and the
+ * invalid ones, and writes the rest again at once; transient errors are retried with backoff
+ * until the deadline. A ValidationException for the whole transaction is isolated by writing
+ * one command at a time.
  */
 const writeTransaction = async (
   deps: SequenceGuardedWrites,
   writes: ReadonlyArray<GuardedWrite>,
   deadline: Deadline,
+  stale: WriteCommand[],
 ): Promise<Settled> => {
   let pending = writes;
   const failed: FailedWrite[] = [];
@@ -89,6 +91,7 @@ const writeTransaction = async (
       else if (outcome._tag === "Failed") return outcome.error;
       else {
         const verdict = readCancellation(pending, outcome.reasons);
+        for (const write of verdict.stale) stale.push(write.command);
         for (const write of verdict.invalid) {
           const index = pending.indexOf(write) * ACTIONS_PER_COMMAND;
           const message = outcome.messages?.[index] ?? outcome.messages?.[index + 1];
@@ -128,7 +131,7 @@ const writeTransaction = async (
     ]);
   }
   for (const write of pending) {
-    const alone = await writeTransaction(deps, [write], deadline);
+    const alone = await writeTransaction(deps, [write], deadline, stale);
     if (E.isLeft(alone)) return alone;
     failed.push(...alone.right);
   }
@@ -138,7 +141,8 @@ const writeTransaction = async (
 /**
  * {@link TableWriter.write} with a sequence guard, shared by the in-memory and DynamoDB adapters:
  * commands with `seq` are written in transactions of up to 50 (each with its version item,
- * refused unless its `seq` is newer than the key's applied one); stale commands count as done;
+ * refused unless its `seq` is newer than the key's applied one); stale commands count as done
+ * (listed in the report's `stale`);
  * commands without `seq` go to `deps.inner` unchanged. A `Configuration` error is returned as a
  * whole; every other failure is listed per command in the report.
  *
@@ -154,8 +158,9 @@ export const writeSequenceGuarded =
   async () => {
     const split = splitBySequence(commands, (key) => versionKeyOf(deps.table, key));
     const failed: FailedWrite[] = [...split.invalid];
+    const stale: WriteCommand[] = [];
     for (const writes of planGuardedTransactions(split.guarded)) {
-      const settled = await writeTransaction(deps, writes, deadline);
+      const settled = await writeTransaction(deps, writes, deadline, stale);
       if (E.isLeft(settled)) return settled;
       failed.push(...settled.right);
     }
@@ -164,5 +169,5 @@ export const writeSequenceGuarded =
       if (E.isLeft(inner)) return inner;
       failed.push(...inner.right.failed);
     }
-    return E.right({ failed });
+    return E.right({ failed, ...(stale.length > 0 ? { stale } : {}) });
   };

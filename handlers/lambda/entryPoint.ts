@@ -2,6 +2,7 @@ import middy, { type MiddlewareObj, type MiddyfiedHandler } from "@middy/core";
 import type { Context } from "aws-lambda";
 import * as E from "fp-ts/lib/Either.js";
 import { type ConfigurationError, toThrowable } from "../../domain/errors.js";
+import { type BatchMetrics, pipelineMetrics } from "./batchMetrics.js";
 import { pipelineFailures } from "./pipelineFailures.js";
 
 /** A handler built from the environment. */
@@ -35,20 +36,27 @@ export const configuredAtColdStart = <B>(
 
 /**
  * A deployable entry point: its handler is built from `process.env` at cold start
- * ({@link configuredAtColdStart}) and its failures are named by {@link pipelineFailures}.
- * Importing the module never throws, so its factory stays usable in tests.
+ * ({@link configuredAtColdStart}), given where to record its counts (published once per
+ * invocation in CloudWatch's Embedded Metric Format, handlers/lambda/batchMetrics.ts), and its
+ * failures are named by {@link pipelineFailures}. Importing the module never throws, so its
+ * factory stays usable in tests.
  *
  * @example
- * export const handler = entryPoint("streamToQueue", (env) =>
- *   E.map(({ QUEUE_URL }) => createStreamToQueueHandler(depsFor(QUEUE_URL)))(readEnv(env, spec)),
+ * export const handler = entryPoint("streamToQueue", (env, metrics) =>
+ *   E.map(({ QUEUE_URL }) => createStreamToQueueHandler({ ...depsFor(QUEUE_URL), metrics }))(readEnv(env, spec)),
  * );
  */
 export const entryPoint = <Event, Result>(
   pipeline: string,
-  build: (env: Environment) => E.Either<ConfigurationError, Built<Event, Result>>,
-): MiddyfiedHandler<Event, Result, Error, Context & { configured?: Built<Event, Result> }> =>
-  middy<Event, Result>()
-    .use(configuredAtColdStart(() => build(process.env)))
+  build: (
+    env: Environment,
+    metrics: BatchMetrics,
+  ) => E.Either<ConfigurationError, Built<Event, Result>>,
+): MiddyfiedHandler<Event, Result, Error, Context & { configured?: Built<Event, Result> }> => {
+  const metrics = pipelineMetrics(pipeline, () => process.env);
+  return middy<Event, Result>()
+    .use(configuredAtColdStart(() => build(process.env, metrics.record)))
+    .use(metrics.publish)
     .use(pipelineFailures(pipeline))
     .handler((event, context) => {
       const { configured } = context;
@@ -56,3 +64,4 @@ export const entryPoint = <Event, Result>(
         throw new Error(`${pipeline}: configuredAtColdStart did not run before the handler`);
       return configured(event, context);
     });
+};

@@ -62,7 +62,7 @@ export const requiringSequence = (table: TableWriter): TableWriter => ({
     if (ordered.length === 0) return TE.right({ failed: missing });
     return pipe(
       table.write(ordered, deadline),
-      TE.map((report) => ({ failed: [...missing, ...report.failed] })),
+      TE.map((report) => ({ ...report, failed: [...missing, ...report.failed] })),
     );
   },
 });

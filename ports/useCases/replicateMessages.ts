@@ -25,6 +25,11 @@ export interface QueueMessage {
  */
 export interface ReplicationReport extends BatchReport {
   readonly unreadable: ReadonlyArray<number>;
+  /**
+   * Messages found already applied: each of their commands that was written was stale (the
+   * table held its version or a newer one, as a sequence-guarded writer reports), none failed.
+   */
+  readonly skipped?: ReadonlyArray<number>;
 }
 
 /**
@@ -89,5 +94,22 @@ export const replicateMessages =
         rejected.push({ index, error, detail: { source: command.source, key: command.key } });
       else failed.push({ index, error });
     }
-    return E.right({ failed, rejected, unreadable });
+    const skipped = alreadyApplied(winners, new Set(report.right.stale ?? []), owner);
+    return E.right({ failed, rejected, unreadable, ...(skipped.length > 0 ? { skipped } : {}) });
   };
+
+/** The messages whose written commands were all stale, in delivery order. */
+const alreadyApplied = (
+  winners: ReadonlyArray<WriteCommand>,
+  stale: ReadonlySet<WriteCommand>,
+  owner: ReadonlyMap<WriteCommand, number>,
+): number[] => {
+  const fresh = new Set<number>();
+  const seen = new Set<number>();
+  for (const command of winners) {
+    const index = owner.get(command) ?? -1;
+    seen.add(index);
+    if (!stale.has(command)) fresh.add(index);
+  }
+  return [...seen].filter((index) => index >= 0 && !fresh.has(index)).sort((a, b) => a - b);
+};

@@ -127,8 +127,16 @@ describe("ReplicationPipeline", () => {
     const { template, pipeline } = synth();
     expect(pipeline.alarms).toHaveLength(5);
     template.hasResourceProperties("AWS::CloudWatch::Alarm", { MetricName: "IteratorAge" });
-    template.hasResourceProperties("AWS::Logs::MetricFilter", {
-      FilterPattern: "{ $.rejected IS TRUE }",
-    });
+    // The rejects alarms watch the handlers' own EMF metric (docs/metrics.md), no log filter.
+    expect(resourcesOf(template, "AWS::Logs::MetricFilter")).toEqual([]);
+    for (const fn of [pipeline.streamFunction, pipeline.queueFunction])
+      template.hasResourceProperties("AWS::CloudWatch::Alarm", {
+        Namespace: "dynamodb-pipelines",
+        MetricName: "Rejected",
+        Dimensions: Match.arrayWith([
+          { Name: "Pipeline", Value: fn.entryPoint },
+          { Name: "service", Value: fn.serviceName },
+        ]),
+      });
   });
 });

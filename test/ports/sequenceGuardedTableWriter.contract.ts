@@ -66,9 +66,18 @@ export const sequenceGuardedTableWriterContract = (
     it("lets the newest command win whatever the arrival order (9 < 10 numerically)", async () => {
       const { writer, get } = await fixture();
       const orders = permutations(["8", "9", "10"]);
-      for (const [i, order] of orders.entries())
-        for (const seq of order)
-          expect(await write(writer, [put("perm", i, seq)])).toEqual({ failed: [] });
+      for (const [i, order] of orders.entries()) {
+        let newest = 0;
+        for (const seq of order) {
+          const command = put("perm", i, seq);
+          // Older than the applied one: done, reported stale.
+          const stale = Number(seq) < newest;
+          newest = Math.max(newest, Number(seq));
+          expect(await write(writer, [command])).toEqual(
+            stale ? { failed: [], stale: [command] } : { failed: [] },
+          );
+        }
+      }
       for (let i = 0; i < orders.length; i++)
         expect(await get(key("perm", i))).toEqual(item("perm", i, { v: { S: "10" } }));
     });
@@ -84,16 +93,19 @@ export const sequenceGuardedTableWriterContract = (
 
     it("does not resurrect a deleted item with a stale put, nor delete with a stale delete", async () => {
       const { writer, get } = await fixture();
-      for (const command of [
-        put("d", 1, "5"),
-        del("d", 1, "7"),
-        put("d", 1, "6"),
-        put("d", 1, "5"),
-      ])
-        expect(await write(writer, [command])).toEqual({ failed: [] });
+      for (const [command, stale] of [
+        [put("d", 1, "5"), false],
+        [del("d", 1, "7"), false],
+        [put("d", 1, "6"), true],
+        [put("d", 1, "5"), true],
+      ] as const)
+        expect(await write(writer, [command])).toEqual(
+          stale ? { failed: [], stale: [command] } : { failed: [] },
+        );
       expect(await get(key("d", 1))).toBeUndefined();
       await write(writer, [put("d", 2, "20")]);
-      expect(await write(writer, [del("d", 2, "15")])).toEqual({ failed: [] });
+      const staleDelete = del("d", 2, "15");
+      expect(await write(writer, [staleDelete])).toEqual({ failed: [], stale: [staleDelete] });
       expect(await get(key("d", 2))).toEqual(item("d", 2, { v: { S: "20" } }));
     });
 
@@ -102,7 +114,7 @@ export const sequenceGuardedTableWriterContract = (
       const command = put("dup", 1, "30");
       expect(await write(writer, [command])).toEqual({ failed: [] });
       await seed(item("dup", 1, { tampered: { BOOL: true } }));
-      expect(await write(writer, [command])).toEqual({ failed: [] });
+      expect(await write(writer, [command])).toEqual({ failed: [], stale: [command] });
       expect(await get(key("dup", 1))).toEqual(item("dup", 1, { tampered: { BOOL: true } }));
     });
 
@@ -118,7 +130,11 @@ export const sequenceGuardedTableWriterContract = (
             ? del("many", i, "1000")
             : put("many", i, "1000"),
       );
-      expect(await write(writer, second)).toEqual({ failed: [] });
+      const report = await write(writer, second);
+      expect(report.failed).toEqual([]);
+      const older = second.filter((_, i) => i % 2 === 0);
+      expect(report.stale).toHaveLength(older.length);
+      expect(report.stale).toEqual(expect.arrayContaining(older));
       for (let i = 0; i < n; i++) {
         const expected =
           i % 2 === 0
@@ -138,7 +154,8 @@ export const sequenceGuardedTableWriterContract = (
         put("two", 2, "1"),
         del("two", 2, "2"),
       ]);
-      expect(report).toEqual({ failed: [] });
+      // Key 1's older command comes second: stale. Key 2's comes first: applied, then deleted.
+      expect(report).toEqual({ failed: [], stale: [put("two", 1, "1")] });
       expect(await get(key("two", 1))).toEqual(item("two", 1, { v: { S: "2" } }));
       expect(await get(key("two", 2))).toBeUndefined();
     });
