@@ -1,21 +1,9 @@
 import * as E from "fp-ts/lib/Either.js";
 import { MESSAGE_FORMAT_VERSION } from "./messageBody.js";
+import type { MessageAttribute, MessageAttributes } from "./outgoingMessage.js";
 import { decodeRejectDocument, type RejectDocument } from "./rejectDocument.js";
 
-/**
- * One SQS message attribute, as Lambda's `SQSRecord.messageAttributes` holds it (binary values in
- * base64).
- * @example const attribute: MessageAttribute = { dataType: "String", stringValue: "csv" };
- */
-export interface MessageAttribute {
-  readonly dataType: string;
-  readonly stringValue?: string;
-  /** Base64 of the bytes. */
-  readonly binaryValue?: string;
-}
-
-/** Message attributes by name. */
-export type MessageAttributes = Readonly<Record<string, MessageAttribute>>;
+export type { MessageAttribute, MessageAttributes };
 
 /**
  * A message as read from the queue a redrive empties (a dead-letter queue or an SQS reject
