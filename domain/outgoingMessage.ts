@@ -9,7 +9,10 @@ export interface MessageAttribute {
   readonly binaryValue?: string;
 }
 
-/** Message attributes by name. */
+/**
+ * Message attributes by name.
+ * @example const attributes: MessageAttributes = { origin: { dataType: "String", stringValue: "csv" } };
+ */
 export type MessageAttributes = Readonly<Record<string, MessageAttribute>>;
 
 /**

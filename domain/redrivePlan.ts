@@ -3,8 +3,6 @@ import { MESSAGE_FORMAT_VERSION } from "./messageBody.js";
 import type { MessageAttribute, MessageAttributes } from "./outgoingMessage.js";
 import { decodeRejectDocument, type RejectDocument } from "./rejectDocument.js";
 
-export type { MessageAttribute, MessageAttributes };
-
 /**
  * A message as read from the queue a redrive empties (a dead-letter queue or an SQS reject
  * destination).

@@ -4,7 +4,8 @@ import * as E from "fp-ts/lib/Either.js";
 import { pipe } from "fp-ts/lib/function.js";
 import * as TE from "fp-ts/lib/TaskEither.js";
 import { configurationError, type PipelineError } from "../../domain/errors.js";
-import { type MessageAttributes, queueOfArn } from "../../domain/redrivePlan.js";
+import type { MessageAttributes } from "../../domain/outgoingMessage.js";
+import { queueOfArn } from "../../domain/redrivePlan.js";
 import type { MessageSource, ReceivedMessage } from "../../ports/messageSource.js";
 import { mapServiceError } from "./mapServiceError.js";
 import type { SqsSourceCalls } from "./sqsSourceCalls.js";
@@ -44,7 +45,7 @@ const toReceived = (message: Message): ReceivedMessage => {
 /**
  * {@link MessageSource} over {@link SqsSourceCalls}, whichever SQS they reach: ReceiveMessage
  * with the visibility timeout asked for, every message attribute and the system attributes
- * (MessageGroupId), a 1-second long poll; DeleteMessageBatch and ChangeMessageVisibilityBatch by
+ * (MessageGroupId), a short poll and, when it finds nothing, a 1-second long poll to confirm; DeleteMessageBatch and ChangeMessageVisibilityBatch by
  * 10, entry ids by position, `Failed` entries answered by message id. A missing queue or refused
  * access → `Configuration`; throttling and 5xx → `Transient` (the SDK retried them already).
  *
@@ -64,18 +65,26 @@ export class MessageSourceOverSqs implements MessageSource {
   readonly receive = (
     max: number,
     visibilitySeconds: number,
-  ): TE.TaskEither<PipelineError, ReadonlyArray<ReceivedMessage>> =>
-    pipe(
-      this.calls.receiveMessage({
-        QueueUrl: this.queueUrl,
-        MaxNumberOfMessages: max,
-        VisibilityTimeout: visibilitySeconds,
-        WaitTimeSeconds: WAIT_SECONDS,
-        MessageAttributeNames: ["All"],
-        MessageSystemAttributeNames: ["MessageGroupId"],
-      }),
-      TE.bimap(this.mapError, (output) => (output.Messages ?? []).map(toReceived)),
+  ): TE.TaskEither<PipelineError, ReadonlyArray<ReceivedMessage>> => {
+    const receive = (waitSeconds: number) =>
+      pipe(
+        this.calls.receiveMessage({
+          QueueUrl: this.queueUrl,
+          MaxNumberOfMessages: max,
+          VisibilityTimeout: visibilitySeconds,
+          WaitTimeSeconds: waitSeconds,
+          MessageAttributeNames: ["All"],
+          MessageSystemAttributeNames: ["MessageGroupId"],
+        }),
+        TE.bimap(this.mapError, (output) => (output.Messages ?? []).map(toReceived)),
+      );
+    // A short poll answers at once; an empty answer is confirmed by a long poll (a short poll
+    // samples only some of SQS's servers, so it may come back empty from a queue with messages).
+    return pipe(
+      receive(0),
+      TE.flatMap((messages) => (messages.length > 0 ? TE.right(messages) : receive(WAIT_SECONDS))),
     );
+  };
 
   readonly delete = (
     messages: ReadonlyArray<ReceivedMessage>,

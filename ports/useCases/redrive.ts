@@ -23,7 +23,10 @@ export interface RedriveTargets {
   readonly queueAt: (url: string) => MessageQueue;
 }
 
-/** One entry the redrive did not replay (or replayed only in part), and why. */
+/**
+ * One entry the redrive did not replay (or replayed only in part), and why.
+ * @example const problem: RedriveProblem = { id: "s3://ops/rejects/a.json", reason: "a DynamoDB stream record cannot be written back…" };
+ */
 export interface RedriveProblem {
   readonly id: string;
   readonly reason: string;
@@ -51,7 +54,10 @@ export interface RedriveSummary {
   readonly stopped?: PipelineError;
 }
 
-/** How a redrive runs. */
+/**
+ * How a redrive runs.
+ * @example const options: RedriveOptions = { dryRun: true, max: 100, deadline: unboundedDeadline };
+ */
 export interface RedriveOptions {
   readonly dryRun: boolean;
   /** Stop after reading this many entries. */

@@ -64,7 +64,8 @@ export const queueRedriveSource = (
           again.push(message);
           continue;
         }
-        held.set(message.id, message);
+        // Only what deletes or releases it: a large queue's bodies are not kept for the run.
+        held.set(message.id, { ...message, body: "", attributes: {} });
         fresh.push({
           id: message.id,
           copy: message.receiptHandle,
