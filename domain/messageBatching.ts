@@ -19,13 +19,28 @@ export interface MessageBatches {
   readonly oversize: ReadonlyArray<{ readonly id: string; readonly error: InvalidRecord }>;
 }
 
+/** The bytes a base64 text decodes to. */
+const base64Bytes = (text: string): number => {
+  const padding = text.endsWith("==") ? 2 : text.endsWith("=") ? 1 : 0;
+  return Math.max(0, Math.floor((text.length * 3) / 4) - padding);
+};
+
 /**
- * What a message counts against SQS's size limit: its body in UTF-8 plus its message attributes.
- * {@link OutgoingMessage} carries no message attributes (group and deduplication ids are request
- * parameters, not attributes), so this is the body's size.
+ * What a message counts against SQS's size limit: its body in UTF-8 plus its message attributes
+ * (each: name, data type and value; group and deduplication ids are request parameters, not
+ * attributes).
  * @example messageBytes({ id: "0", body: "héllo" }) // 6
  */
-export const messageBytes = (message: OutgoingMessage): number => utf8Length(message.body);
+export const messageBytes = (message: OutgoingMessage): number => {
+  let bytes = utf8Length(message.body);
+  for (const [name, attribute] of Object.entries(message.attributes ?? {}))
+    bytes +=
+      utf8Length(name) +
+      utf8Length(attribute.dataType) +
+      (attribute.stringValue === undefined ? 0 : utf8Length(attribute.stringValue)) +
+      (attribute.binaryValue === undefined ? 0 : base64Bytes(attribute.binaryValue));
+  return bytes;
+};
 
 /**
  * Splits messages, in order, into SendMessageBatch chunks of at most `maxEntries` entries and

@@ -83,6 +83,7 @@ export class InMemoryObjectStore implements ObjectStore {
 
   /** DeleteObject (every version, for simplicity). */
   delete(bucket: string, key: string): void {
+    this.injectFault("DeleteObject", bucket, key);
     this.bucket(bucket).objects.delete(key);
   }
 

@@ -18,6 +18,24 @@ const toEntry = (message: OutgoingMessage, index: number): SendMessageBatchReque
   ...(message.deduplicationId === undefined
     ? {}
     : { MessageDeduplicationId: message.deduplicationId }),
+  ...(message.attributes === undefined || Object.keys(message.attributes).length === 0
+    ? {}
+    : {
+        MessageAttributes: Object.fromEntries(
+          Object.entries(message.attributes).map(([name, attribute]) => [
+            name,
+            {
+              DataType: attribute.dataType,
+              ...(attribute.stringValue === undefined
+                ? {}
+                : { StringValue: attribute.stringValue }),
+              ...(attribute.binaryValue === undefined
+                ? {}
+                : { BinaryValue: Buffer.from(attribute.binaryValue, "base64") }),
+            },
+          ]),
+        ),
+      }),
 });
 
 /**

@@ -5,6 +5,7 @@ import { copyTableCommand } from "./copyTableCommand.js";
 import { glueScriptCommand } from "./glueScriptCommand.js";
 import { loadCsvCommand } from "./loadCsvCommand.js";
 import { rebuildAggregatesCommand } from "./rebuildAggregatesCommand.js";
+import { redriveCommand } from "./redriveCommand.js";
 import { verifyAggregatesCommand } from "./verifyAggregatesCommand.js";
 
 /** Every subcommand, in the order `--help` lists them. */
@@ -14,6 +15,7 @@ export const COMMANDS: ReadonlyArray<Command> = [
   glueScriptCommand,
   verifyAggregatesCommand,
   rebuildAggregatesCommand,
+  redriveCommand,
 ];
 
 /**

@@ -24,6 +24,17 @@ describe("dynamodb-pipelines --help", () => {
     expect(result.stdout).toContain(`Usage: dynamodb-pipelines ${name}`);
   });
 
+  it("lists redrive, whose usage names its source, target and dry run", async () => {
+    const list = await runCliBinary(["--help"]);
+    expect(list.stdout).toMatch(/\n {2}redrive +replay a dead-letter queue or reject documents/);
+    const usage = await runCliBinary(["redrive", "--help"]);
+    for (const flag of ["--from", "--to", "--dry-run", "--max", "--json", "--visibility-timeout"])
+      expect(usage.stdout).toContain(flag);
+    const missing = await runCliBinary(["redrive"]);
+    expect(missing.code).toBe(2);
+    expect(missing.stderr).toContain("--from <value> is required");
+  });
+
   it("an unknown command or flag is an error naming it (exit 2)", async () => {
     const unknown = await runCliBinary(["frobnicate"]);
     expect(unknown.code).toBe(2);

@@ -62,3 +62,16 @@ describe("splitIntoBatches", () => {
     expect(splitIntoBatches([])).toEqual({ batches: [], oversize: [] });
   });
 });
+
+describe("messageBytes with message attributes", () => {
+  it("counts each attribute's name, data type and value (binary: the decoded bytes)", () => {
+    const attributes = {
+      origin: { dataType: "String", stringValue: "ñ" },
+      blob: { dataType: "Binary", binaryValue: "AAEC" },
+      two: { dataType: "Binary", binaryValue: "AA==" },
+    };
+    expect(messageBytes({ id: "0", body: "abc", attributes })).toBe(
+      3 + (6 + 6 + 2) + (4 + 6 + 3) + (3 + 6 + 1),
+    );
+  });
+});

@@ -128,8 +128,11 @@ export class InMemorySqs {
     return { successful, failed };
   }
 
-  /** ReceiveMessage: up to `max` (1–10) visible messages, made invisible for the timeout. */
-  receive(queue: string, max = MAX_ENTRIES): SQSRecord[] {
+  /**
+   * ReceiveMessage: up to `max` (1–10) visible messages, made invisible for the queue's timeout
+   * or `visibilityMs` (the request's VisibilityTimeout).
+   */
+  receive(queue: string, max = MAX_ENTRIES, visibilityMs?: number): SQSRecord[] {
     const q = this.queue(queue);
     this.injectFault("ReceiveMessage", q.name);
     if (!Number.isInteger(max) || max < 1 || max > MAX_ENTRIES)
@@ -147,7 +150,7 @@ export class InMemorySqs {
         this.moveToDeadLetterQueue(q, message);
         continue;
       }
-      out.push(this.deliver(q, message, now));
+      out.push(this.deliver(q, message, now, visibilityMs));
     }
     if (!q.fifo && this.random !== undefined) {
       for (let i = out.length - 1; i > 0; i--) {
@@ -169,6 +172,20 @@ export class InMemorySqs {
     const { queue, message } = found;
     if (message.receiptHandle !== receiptHandle || !queue.messages.includes(message)) return false;
     queue.messages = queue.messages.filter((m) => m !== message);
+    return true;
+  }
+
+  /**
+   * ChangeMessageVisibility: the message becomes visible `visibilityMs` from now. Returns false
+   * when the handle is stale; throws `ReceiptHandleIsInvalid` for unknown handles.
+   */
+  changeVisibility(receiptHandle: string, visibilityMs: number): boolean {
+    const found = this.handles.get(receiptHandle);
+    if (found === undefined) return fail("ReceiptHandleIsInvalid", "unknown receipt handle");
+    this.injectFault("ChangeMessageVisibility", found.queue.name);
+    const { queue, message } = found;
+    if (message.receiptHandle !== receiptHandle || !queue.messages.includes(message)) return false;
+    message.visibleAt = this.clock() + visibilityMs;
     return true;
   }
 
@@ -248,12 +265,17 @@ export class InMemorySqs {
     return messageId;
   }
 
-  private deliver(q: Queue, message: StoredMessage, now: number): SQSRecord {
+  private deliver(
+    q: Queue,
+    message: StoredMessage,
+    now: number,
+    visibilityMs = q.visibilityMs,
+  ): SQSRecord {
     this.counter += 1;
     const handle = `rh-${q.name}-${message.messageId}-${this.counter}`;
     message.receiveCount += 1;
     message.firstReceiveAt ??= now;
-    message.visibleAt = now + q.visibilityMs;
+    message.visibleAt = now + visibilityMs;
     message.receiptHandle = handle;
     this.handles.set(handle, { queue: q, message });
     return toSqsRecord(message, handle, q.arn);
