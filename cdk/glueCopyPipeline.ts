@@ -20,6 +20,11 @@ import { glueCopyScript } from "./glueScript.js";
 import { asITable, locationOf, streamArnOf } from "./location.js";
 import { PipelineFunction, type PipelineFunctionOptions } from "./pipelineFunction.js";
 import { dlqDepthAlarm, failureQueue } from "./queues.js";
+import {
+  type PipelineRejects,
+  pipelineRejects,
+  type RejectDestinationProp,
+} from "./rejectDestination.js";
 
 /**
  * What {@link GlueCopyPipeline} needs; tables are created unless given.
@@ -35,6 +40,8 @@ export interface GlueCopyPipelineProps {
   /** The job's Glue version (default "4.0") and workers (default 2 × G.1X). */
   readonly glueVersion?: string;
   readonly numberOfWorkers?: number;
+  /** Where rejected records go (default: a new SQS queue, 14 days; docs/rejects.md). */
+  readonly rejectDestination?: RejectDestinationProp;
   readonly stream?: StreamSourceOptions;
   readonly functions?: PipelineFunctionOptions;
 }
@@ -55,6 +62,8 @@ export class GlueCopyPipeline extends Construct {
   readonly jobRole: iam.Role;
   readonly streamFailures: sqs.Queue;
   readonly startFunction: PipelineFunction;
+  /** The reject destination every function writes to (REJECT_DESTINATION). */
+  readonly rejects: PipelineRejects;
   readonly alarms: ReadonlyArray<cloudwatch.Alarm>;
 
   constructor(scope: Construct, id: string, props: GlueCopyPipelineProps) {
@@ -112,6 +121,8 @@ export class GlueCopyPipeline extends Construct {
       environment: { GLUE_JOB_NAME: this.job.ref },
       permissions: streamToGluePermissions({ ...at, jobName: this.job.ref, sourceStreamArn }),
     });
+    this.rejects = pipelineRejects(this, props.rejectDestination);
+    this.rejects.wire(this.startFunction.function);
     streamSource(this.startFunction.function, "SourceStream", {
       bisectBatchOnError: false,
       ...props.stream,
@@ -122,6 +133,7 @@ export class GlueCopyPipeline extends Construct {
       iteratorAgeAlarm(this.startFunction, this.startFunction.function),
       dlqDepthAlarm(this, "StreamFailuresAlarm", this.streamFailures),
       this.startFunction.rejectsAlarm,
+      ...this.rejects.alarms,
     ];
   }
 }

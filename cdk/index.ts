@@ -27,4 +27,9 @@ export {
   type PipelineRuntime,
 } from "./pipelineFunction.js";
 export { dlqDepthAlarm, failureQueue, type QueueWithDlqProps, queueWithDlq } from "./queues.js";
+export {
+  type PipelineRejects,
+  pipelineRejects,
+  type RejectDestinationProp,
+} from "./rejectDestination.js";
 export { ReplicationPipeline, type ReplicationPipelineProps } from "./replicationPipeline.js";
