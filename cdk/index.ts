@@ -17,7 +17,7 @@ export {
   streamSource,
 } from "./eventSources.js";
 export { GlueCopyPipeline, type GlueCopyPipelineProps } from "./glueCopyPipeline.js";
-export { glueCopyScript } from "./glueScript.js";
+export { createdTableName, glueScriptAsset, glueTableName } from "./glueScript.js";
 export { bundleDir, type EntryPointName, packageDir } from "./packageBundle.js";
 export {
   DEFAULT_TIMEOUT,
