@@ -13,6 +13,11 @@ import { iteratorAgeAlarm, type StreamSourceOptions, streamSource } from "./even
 import { asITable, locationOf, streamArnOf } from "./location.js";
 import { PipelineFunction, type PipelineFunctionOptions } from "./pipelineFunction.js";
 import { dlqDepthAlarm, failureQueue } from "./queues.js";
+import {
+  type PipelineRejects,
+  pipelineRejects,
+  type RejectDestinationProp,
+} from "./rejectDestination.js";
 
 /**
  * What {@link AggregationPipeline} creates unless given.
@@ -30,6 +35,8 @@ export interface AggregationPipelineProps {
   readonly spec?: AggregateSpec;
   /** Scopes the markers when aggregations share a totals table (default: derived from the spec). */
   readonly aggregationId?: string;
+  /** Where rejected records go (default: a new SQS queue, 14 days; docs/rejects.md). */
+  readonly rejectDestination?: RejectDestinationProp;
   readonly stream?: StreamSourceOptions;
   readonly functions?: PipelineFunctionOptions;
 }
@@ -50,6 +57,8 @@ export class AggregationPipeline extends Construct {
   readonly totalsTable: dynamodb.ITable;
   readonly streamFailures: sqs.Queue;
   readonly aggregateFunction: PipelineFunction;
+  /** The reject destination every function writes to (REJECT_DESTINATION). */
+  readonly rejects: PipelineRejects;
   readonly alarms: ReadonlyArray<cloudwatch.Alarm>;
 
   constructor(scope: Construct, id: string, props: AggregationPipelineProps = {}) {
@@ -97,6 +106,8 @@ export class AggregationPipeline extends Construct {
         sourceStreamArn,
       }),
     });
+    this.rejects = pipelineRejects(this, props.rejectDestination);
+    this.rejects.wire(this.aggregateFunction.function);
     streamSource(this.aggregateFunction.function, "OrdersStream", {
       bisectBatchOnError: true,
       // Window invocations carry the shard id: each total keeps its watermark per shard
@@ -113,6 +124,7 @@ export class AggregationPipeline extends Construct {
       iteratorAgeAlarm(this.aggregateFunction, this.aggregateFunction.function),
       dlqDepthAlarm(this, "StreamFailuresAlarm", this.streamFailures),
       this.aggregateFunction.rejectsAlarm,
+      ...this.rejects.alarms,
     ];
   }
 }

@@ -20,6 +20,11 @@ import {
   type PipelineFunctionOptions,
 } from "./pipelineFunction.js";
 import { dlqDepthAlarm, failureQueue, queueWithDlq } from "./queues.js";
+import {
+  type PipelineRejects,
+  pipelineRejects,
+  type RejectDestinationProp,
+} from "./rejectDestination.js";
 
 /**
  * What {@link CsvLoadPipeline} needs; the bucket, queue and table are created unless given.
@@ -40,6 +45,8 @@ export interface CsvLoadPipelineProps {
   readonly rowsPerMessage?: number;
   /** Receives before a message goes to the dead-letter queue (default 5). */
   readonly maxReceiveCount?: number;
+  /** Where rejected records go (default: a new SQS queue, 14 days; docs/rejects.md). */
+  readonly rejectDestination?: RejectDestinationProp;
   readonly queueSource?: QueueSourceOptions;
   readonly functions?: PipelineFunctionOptions;
 }
@@ -62,6 +69,8 @@ export class CsvLoadPipeline extends Construct {
   readonly uploadFailures: sqs.Queue;
   readonly readFunction: PipelineFunction;
   readonly writeFunction: PipelineFunction;
+  /** The reject destination every function writes to (REJECT_DESTINATION). */
+  readonly rejects: PipelineRejects;
   readonly alarms: ReadonlyArray<cloudwatch.Alarm>;
 
   constructor(scope: Construct, id: string, props: CsvLoadPipelineProps) {
@@ -152,6 +161,9 @@ export class CsvLoadPipeline extends Construct {
         queueName: this.queue.queueName,
       }),
     });
+    this.rejects = pipelineRejects(this, props.rejectDestination);
+    this.rejects.wire(this.readFunction.function);
+    this.rejects.wire(this.writeFunction.function);
     queueSource(this.writeFunction.function, "Rows", {
       ...props.queueSource,
       queue: this.queue,
@@ -161,6 +173,7 @@ export class CsvLoadPipeline extends Construct {
       dlqDepthAlarm(this, "UploadFailuresAlarm", this.uploadFailures),
       this.readFunction.rejectsAlarm,
       this.writeFunction.rejectsAlarm,
+      ...this.rejects.alarms,
     ];
   }
 }

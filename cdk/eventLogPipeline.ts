@@ -12,6 +12,11 @@ import { iteratorAgeAlarm, type StreamSourceOptions, streamSource } from "./even
 import { asITable, locationOf } from "./location.js";
 import { PipelineFunction, type PipelineFunctionOptions } from "./pipelineFunction.js";
 import { dlqDepthAlarm, failureQueue } from "./queues.js";
+import {
+  type PipelineRejects,
+  pipelineRejects,
+  type RejectDestinationProp,
+} from "./rejectDestination.js";
 
 /**
  * What {@link EventLogPipeline} creates unless given.
@@ -22,6 +27,8 @@ export interface EventLogPipelineProps {
   readonly stream?: kinesis.IStream;
   /** The event log (default: a new table keyed by `eventId`, string). */
   readonly table?: dynamodb.ITable;
+  /** Where rejected records go (default: a new SQS queue, 14 days; docs/rejects.md). */
+  readonly rejectDestination?: RejectDestinationProp;
   readonly source?: StreamSourceOptions;
   readonly functions?: PipelineFunctionOptions;
 }
@@ -39,6 +46,8 @@ export class EventLogPipeline extends Construct {
   readonly table: dynamodb.ITable;
   readonly streamFailures: sqs.Queue;
   readonly logFunction: PipelineFunction;
+  /** The reject destination every function writes to (REJECT_DESTINATION). */
+  readonly rejects: PipelineRejects;
   readonly alarms: ReadonlyArray<cloudwatch.Alarm>;
 
   constructor(scope: Construct, id: string, props: EventLogPipelineProps = {}) {
@@ -69,6 +78,8 @@ export class EventLogPipeline extends Construct {
         sourceStreamName: this.stream.streamName,
       }),
     });
+    this.rejects = pipelineRejects(this, props.rejectDestination);
+    this.rejects.wire(this.logFunction.function);
     // A stream encrypted with a customer key: the mapping decrypts with the function's role.
     this.stream.encryptionKey?.grantDecrypt(this.logFunction.function);
     streamSource(this.logFunction.function, "Events", {
@@ -81,6 +92,7 @@ export class EventLogPipeline extends Construct {
       iteratorAgeAlarm(this.logFunction, this.logFunction.function),
       dlqDepthAlarm(this, "StreamFailuresAlarm", this.streamFailures),
       this.logFunction.rejectsAlarm,
+      ...this.rejects.alarms,
     ];
   }
 }

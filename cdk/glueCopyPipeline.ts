@@ -2,24 +2,25 @@
  * Seed 001 as one construct: source table stream → streamToGlue → a Glue job copying the table
  * with ApplyMapping into the target table.
  */
-import { mkdtempSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
 import { RemovalPolicy } from "aws-cdk-lib";
 import type * as cloudwatch from "aws-cdk-lib/aws-cloudwatch";
 import * as dynamodb from "aws-cdk-lib/aws-dynamodb";
 import * as glue from "aws-cdk-lib/aws-glue";
 import * as iam from "aws-cdk-lib/aws-iam";
-import * as s3assets from "aws-cdk-lib/aws-s3-assets";
 import type * as sqs from "aws-cdk-lib/aws-sqs";
 import { Construct } from "constructs";
 import type { Mapping } from "../domain/applyMapping.js";
 import { streamToGluePermissions } from "../handlers/lambda/permissions.js";
 import { iteratorAgeAlarm, type StreamSourceOptions, streamSource } from "./eventSources.js";
-import { glueCopyScript } from "./glueScript.js";
+import { createdTableName, glueScriptAsset, glueTableName } from "./glueScript.js";
 import { asITable, locationOf, streamArnOf } from "./location.js";
 import { PipelineFunction, type PipelineFunctionOptions } from "./pipelineFunction.js";
 import { dlqDepthAlarm, failureQueue } from "./queues.js";
+import {
+  type PipelineRejects,
+  pipelineRejects,
+  type RejectDestinationProp,
+} from "./rejectDestination.js";
 
 /**
  * What {@link GlueCopyPipeline} needs; tables are created unless given.
@@ -28,13 +29,18 @@ import { dlqDepthAlarm, failureQueue } from "./queues.js";
 export interface GlueCopyPipelineProps {
   /** Glue's ApplyMapping: `(sourcePath, sourceType, targetPath, targetType)`. */
   readonly mappings: ReadonlyArray<Mapping>;
-  /** The table copied; needs a stream (default: a new table keyed by `id`, string). */
+  /**
+   * The table copied; needs a stream (default: a new table keyed by `id`, string). The script
+   * names it: give a name known at synthesis (`Table.fromTableName`, or `tableName`).
+   */
   readonly sourceTable?: dynamodb.ITable;
-  /** The copy (default: a new table keyed by `id`, string). */
+  /** The copy (default: a new table keyed by `id`, string); named like `sourceTable`. */
   readonly targetTable?: dynamodb.ITable;
   /** The job's Glue version (default "4.0") and workers (default 2 × G.1X). */
   readonly glueVersion?: string;
   readonly numberOfWorkers?: number;
+  /** Where rejected records go (default: a new SQS queue, 14 days; docs/rejects.md). */
+  readonly rejectDestination?: RejectDestinationProp;
   readonly stream?: StreamSourceOptions;
   readonly functions?: PipelineFunctionOptions;
 }
@@ -55,6 +61,8 @@ export class GlueCopyPipeline extends Construct {
   readonly jobRole: iam.Role;
   readonly streamFailures: sqs.Queue;
   readonly startFunction: PipelineFunction;
+  /** The reject destination every function writes to (REJECT_DESTINATION). */
+  readonly rejects: PipelineRejects;
   readonly alarms: ReadonlyArray<cloudwatch.Alarm>;
 
   constructor(scope: Construct, id: string, props: GlueCopyPipelineProps) {
@@ -62,6 +70,8 @@ export class GlueCopyPipeline extends Construct {
     const table = (name: string, stream: boolean) =>
       asITable(
         new dynamodb.Table(this, name, {
+          // A name known now: the script names its tables.
+          tableName: createdTableName(this, name),
           partitionKey: { name: "id", type: dynamodb.AttributeType.STRING },
           billingMode: dynamodb.BillingMode.PAY_PER_REQUEST,
           ...(stream ? { stream: dynamodb.StreamViewType.NEW_AND_OLD_IMAGES } : {}),
@@ -71,9 +81,12 @@ export class GlueCopyPipeline extends Construct {
     this.sourceTable = props.sourceTable ?? table("Source", true);
     this.targetTable = props.targetTable ?? table("Target", false);
 
-    const scriptDir = mkdtempSync(join(tmpdir(), "dynamodb-pipelines-glue-"));
-    writeFileSync(join(scriptDir, "copy.py"), glueCopyScript(props.mappings));
-    const script = new s3assets.Asset(this, "Script", { path: join(scriptDir, "copy.py") });
+    // Exactly `dynamodb-pipelines glue-script` for these mappings and tables.
+    const script = glueScriptAsset(this, "Script", {
+      sourceTable: glueTableName(this.sourceTable, "sourceTable"),
+      targetTable: glueTableName(this.targetTable, "targetTable"),
+      mappings: props.mappings,
+    });
 
     const at = locationOf(this);
     this.jobRole = new iam.Role(this, "JobRole", {
@@ -96,11 +109,7 @@ export class GlueCopyPipeline extends Construct {
       workerType: "G.1X",
       numberOfWorkers: props.numberOfWorkers ?? 2,
       executionProperty: { maxConcurrentRuns: 1 },
-      defaultArguments: {
-        "--job-language": "python",
-        "--source_table": this.sourceTable.tableName,
-        "--target_table": this.targetTable.tableName,
-      },
+      defaultArguments: { "--job-language": "python" },
       description: "dynamodb-pipelines: copies the source table with ApplyMapping",
     });
 
@@ -112,6 +121,8 @@ export class GlueCopyPipeline extends Construct {
       environment: { GLUE_JOB_NAME: this.job.ref },
       permissions: streamToGluePermissions({ ...at, jobName: this.job.ref, sourceStreamArn }),
     });
+    this.rejects = pipelineRejects(this, props.rejectDestination);
+    this.rejects.wire(this.startFunction.function);
     streamSource(this.startFunction.function, "SourceStream", {
       bisectBatchOnError: false,
       ...props.stream,
@@ -122,6 +133,7 @@ export class GlueCopyPipeline extends Construct {
       iteratorAgeAlarm(this.startFunction, this.startFunction.function),
       dlqDepthAlarm(this, "StreamFailuresAlarm", this.streamFailures),
       this.startFunction.rejectsAlarm,
+      ...this.rejects.alarms,
     ];
   }
 }

@@ -17,7 +17,7 @@ export {
   streamSource,
 } from "./eventSources.js";
 export { GlueCopyPipeline, type GlueCopyPipelineProps } from "./glueCopyPipeline.js";
-export { glueCopyScript } from "./glueScript.js";
+export { createdTableName, glueScriptAsset, glueTableName } from "./glueScript.js";
 export { bundleDir, type EntryPointName, packageDir } from "./packageBundle.js";
 export {
   DEFAULT_TIMEOUT,
@@ -27,4 +27,9 @@ export {
   type PipelineRuntime,
 } from "./pipelineFunction.js";
 export { dlqDepthAlarm, failureQueue, type QueueWithDlqProps, queueWithDlq } from "./queues.js";
+export {
+  type PipelineRejects,
+  pipelineRejects,
+  type RejectDestinationProp,
+} from "./rejectDestination.js";
 export { ReplicationPipeline, type ReplicationPipelineProps } from "./replicationPipeline.js";

@@ -25,6 +25,11 @@ import {
   type PipelineFunctionOptions,
 } from "./pipelineFunction.js";
 import { dlqDepthAlarm, failureQueue, queueWithDlq } from "./queues.js";
+import {
+  type PipelineRejects,
+  pipelineRejects,
+  type RejectDestinationProp,
+} from "./rejectDestination.js";
 
 /**
  * What {@link ReplicationPipeline} creates unless given.
@@ -50,6 +55,8 @@ export interface ReplicationPipelineProps {
   /** Receives before a message goes to the dead-letter queue (default 5). */
   readonly maxReceiveCount?: number;
   readonly stream?: StreamSourceOptions;
+  /** Where rejected records go (default: a new SQS queue, 14 days; docs/rejects.md). */
+  readonly rejectDestination?: RejectDestinationProp;
   readonly queueSource?: QueueSourceOptions;
   readonly functions?: PipelineFunctionOptions;
 }
@@ -74,6 +81,8 @@ export class ReplicationPipeline extends Construct {
   readonly streamFailures: sqs.Queue;
   readonly streamFunction: PipelineFunction;
   readonly queueFunction: PipelineFunction;
+  /** The reject destination every function writes to (REJECT_DESTINATION). */
+  readonly rejects: PipelineRejects;
   readonly alarms: ReadonlyArray<cloudwatch.Alarm>;
 
   constructor(scope: Construct, id: string, props: ReplicationPipelineProps = {}) {
@@ -154,6 +163,9 @@ export class ReplicationPipeline extends Construct {
         ...(this.versionTable === undefined ? {} : { versionTable: this.versionTable.tableName }),
       }),
     });
+    this.rejects = pipelineRejects(this, props.rejectDestination);
+    this.rejects.wire(this.streamFunction.function);
+    this.rejects.wire(this.queueFunction.function);
     queueSource(this.queueFunction.function, "Changes", {
       ...props.queueSource,
       queue: this.queue,
@@ -165,6 +177,7 @@ export class ReplicationPipeline extends Construct {
       dlqDepthAlarm(this, "StreamFailuresAlarm", this.streamFailures),
       this.streamFunction.rejectsAlarm,
       this.queueFunction.rejectsAlarm,
+      ...this.rejects.alarms,
     ];
   }
 }

@@ -97,9 +97,9 @@ describe("AggregationPipeline", () => {
     });
   });
 
-  it("alarms on iterator age, the failure queue and rejects", () => {
+  it("alarms on iterator age, the failure queue, rejects and the reject queue's oldest document", () => {
     const { template, pipeline } = synth();
-    expect(pipeline.alarms).toHaveLength(3);
-    template.resourceCountIs("AWS::CloudWatch::Alarm", 3);
+    expect(pipeline.alarms).toHaveLength(4);
+    template.resourceCountIs("AWS::CloudWatch::Alarm", 4);
   });
 });

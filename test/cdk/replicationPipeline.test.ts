@@ -123,9 +123,9 @@ describe("ReplicationPipeline", () => {
     ).toThrow(/sourceTable has no stream/);
   });
 
-  it("alarms on iterator age, both dead-letter queues and rejects", () => {
+  it("alarms on iterator age, both dead-letter queues, rejects and the reject queue's oldest document", () => {
     const { template, pipeline } = synth();
-    expect(pipeline.alarms).toHaveLength(5);
+    expect(pipeline.alarms).toHaveLength(6);
     template.hasResourceProperties("AWS::CloudWatch::Alarm", { MetricName: "IteratorAge" });
     // The rejects alarms watch the handlers' own EMF metric (docs/metrics.md), no log filter.
     expect(resourcesOf(template, "AWS::Logs::MetricFilter")).toEqual([]);

@@ -1,13 +1,13 @@
-import { execFile } from "node:child_process";
-import { mkdir, mkdtemp, readdir, rm, writeFile } from "node:fs/promises";
+import { mkdir, mkdtemp, readdir, rm, stat, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
-import { promisify } from "node:util";
 import { GetItemCommand } from "@aws-sdk/client-dynamodb";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createTable, emulatorClients, emulatorEndpoints } from "../support/emulators.js";
 import { withBuildLock } from "../support/packageBuild.js";
+import { nodeScript, npmEnv, run } from "./consumerShell.js";
+import { synthReadmeQuickStart } from "./quickStartApp.js";
 
 /**
  * The package as a user gets it: `npm pack` (which builds dist/ through `prepack`) into a
@@ -43,46 +43,6 @@ const PERMISSION_CASES: Record<(typeof ENTRY_POINTS)[number], [object, string]> 
   streamToGlue: [{ ...AT, jobName: "copy" }, ARN.job],
   streamToQueue: [{ ...AT, queueName: "rows" }, ARN.queue],
 };
-
-const run = async (
-  file: string,
-  args: ReadonlyArray<string>,
-  options: { readonly cwd: string; readonly env?: NodeJS.ProcessEnv },
-): Promise<string> => {
-  try {
-    const { stdout } = await promisify(execFile)(file, args, {
-      ...options,
-      maxBuffer: 64 * 1024 * 1024,
-    });
-    return stdout;
-  } catch (error) {
-    const { stdout, stderr } = error as { stdout?: string; stderr?: string };
-    throw new Error(`${file} ${args.join(" ")} failed:\n${stdout ?? ""}\n${stderr ?? ""}`);
-  }
-};
-
-/** A node script run in the consumer project; what it prints last is parsed as JSON. */
-const nodeScript = async (
-  dir: string,
-  name: string,
-  source: string,
-  env?: NodeJS.ProcessEnv,
-): Promise<unknown> => {
-  await writeFile(join(dir, name), source);
-  const stdout = await run(process.execPath, [name], env ? { cwd: dir, env } : { cwd: dir });
-  return JSON.parse(stdout.trim().split("\n").at(-1) ?? "null");
-};
-
-/**
- * npm's own variables of the `npm test` that runs this file, minus the ones naming this project,
- * so the nested npm commands act on the directory they run in.
- */
-const npmEnv = (): NodeJS.ProcessEnv =>
-  Object.fromEntries(
-    Object.entries(process.env).filter(
-      ([name]) => !/^npm_(lifecycle_|package_|config_local_prefix$)/.test(name),
-    ),
-  );
 
 let temp = "";
 let project = "";
@@ -286,5 +246,21 @@ console.log(JSON.stringify(await handler(${JSON.stringify(event)}, context)));
       new GetItemCommand({ TableName: table, Key: { pk: item.pk }, ConsistentRead: true }),
     );
     expect(stored.Item).toEqual(item);
+  });
+
+  it("(d) the README's CDK quick start, read from README.md, synthesizes with only the tarball, aws-cdk-lib and constructs", async () => {
+    const { quickStart, outdir, functions } = await synthReadmeQuickStart(REPO, project, temp);
+    expect(quickStart).toContain('from "dynamodb-pipelines/cdk"');
+    expect(functions.length).toBeGreaterThan(0);
+    for (const fn of functions) {
+      expect(["nodejs22.x", "nodejs24.x"]).toContain(fn.Runtime);
+      expect(fn.Handler).toBe("index.handler");
+      const key = String((fn.Code as { S3Key?: unknown }).S3Key);
+      const hash = /^([0-9a-f]{64})\.zip$/.exec(key)?.[1];
+      expect(hash).toBeDefined();
+      const bundle = await stat(join(outdir, `asset.${hash}`, "index.mjs"));
+      expect(bundle.size).toBeGreaterThan(1_000);
+    }
+    expect(functions.some((fn) => /streamAggregate/.test(String(fn.Description)))).toBe(true);
   });
 });
