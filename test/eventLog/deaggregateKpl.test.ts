@@ -1,5 +1,7 @@
+import { createHash } from "node:crypto";
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
+import common from "aws-kinesis-agg/lib/common.js";
 import type { KinesisStreamEvent } from "aws-lambda";
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
@@ -32,9 +34,11 @@ describe("deaggregateKpl (aws-kinesis-agg)", () => {
         fc.array(
           fc.record(
             {
-              // Not array indices: the library's aggregator (used here to make aggregates, not
-              // by the handler) mis-indexes such keys, see NOTES-eventlogs.md.
-              partitionKey: partitionKey.filter((k) => !isArrayIndex(k)),
+              // Not array indices nor "__proto__": the library's aggregator (used here to make
+              // aggregates, not by the handler) keeps its key table in a plain object and
+              // mis-indexes such keys. The de-aggregator reads the table as a list: see the
+              // "__proto__" test below, built without that aggregator.
+              partitionKey: partitionKey.filter((k) => !isArrayIndex(k) && k !== "__proto__"),
               explicitHashKey: fc.bigInt({ min: 2n ** 32n, max: 2n ** 128n - 1n }).map(String),
               data: fc.uint8Array({ minLength: 1, maxLength: 300 }),
             },
@@ -56,6 +60,24 @@ describe("deaggregateKpl (aws-kinesis-agg)", () => {
         },
       ),
       { numRuns: 200 },
+    );
+  });
+
+  it("keeps partition keys an object would swallow (__proto__, array indices) in an aggregate encoded with the KPL's protobuf model", () => {
+    const keys = ["__proto__", "0", "constructor"];
+    const { AggregatedRecord } = common as unknown as {
+      AggregatedRecord: { encode(message: object): { finish(): Uint8Array } };
+    };
+    const body = AggregatedRecord.encode({
+      partition_key_table: keys,
+      explicit_hash_key_table: [],
+      records: keys.map((_, i) => ({ partition_key_index: i, data: Buffer.from(`r${i}`) })),
+    }).finish();
+    const magic = Buffer.from([0xf3, 0x89, 0x9a, 0xc2]);
+    const md5 = createHash("md5").update(body).digest();
+    const data = Buffer.concat([magic, body, md5]).toString("base64");
+    expect(deaggregateKpl(data)?.map((u) => [u.partitionKey, u.data])).toEqual(
+      keys.map((key, i) => [key, Buffer.from(`r${i}`).toString("base64")]),
     );
   });
 
