@@ -16,9 +16,8 @@ import {
   eventSize,
   rejectedEvent,
   retriedOnError,
-  streamCounts,
 } from "./lambda/batchMetrics.js";
-import { firstFailure, streamResponse } from "./lambda/batchResponse.js";
+import { firstFailure } from "./lambda/batchResponse.js";
 import { retriedByTheLibrary } from "./lambda/clientConfig.js";
 import { entryPoint } from "./lambda/entryPoint.js";
 import { readEnv, requiredString } from "./lambda/env.js";
@@ -26,7 +25,7 @@ import { eventRecords } from "./lambda/eventRecords.js";
 import { deadlineOf } from "./lambda/invocationDeadline.js";
 import { pipelineFailures } from "./lambda/pipelineFailures.js";
 import { rejectDestinationVar, rejectSinkFor } from "./lambda/rejectDestination.js";
-import { reportStreamRejects } from "./lambda/streamRejects.js";
+import { settleStreamBatch } from "./lambda/settleStreamBatch.js";
 
 /**
  * The IAM statements this entry point needs, from its configuration (see handlers/lambda/permissions.ts).
@@ -79,35 +78,19 @@ export const createKinesisToTableHandler = (deps: KinesisToTableDeps) => {
       const report = await store(decoded, deadlineOf(context))();
       if (E.isLeft(report)) throw toThrowable(report.left);
       const first = firstFailure(report.right.failed);
-      const { rejectsNow, response } = streamResponse(
-        records.length,
+      const { rejectsNow, response, reported, counts } = await settleStreamBatch(
+        deps.rejects,
+        records,
         (index) => records[index]?.kinesis?.sequenceNumber,
         first?.index,
         report.right.rejected,
+        (error, record) => ({
+          error,
+          identity: kinesisRecordIdentity(record),
+          ...(record === undefined ? {} : { original: record }),
+        }),
       );
-      const reported = await reportStreamRejects(
-        deps.rejects,
-        rejectsNow.map(({ index, error }) => ({
-          index,
-          record: {
-            error,
-            identity: kinesisRecordIdentity(records[index]),
-            original: records[index],
-          },
-        })),
-        response,
-        (index) => records[index]?.kinesis?.sequenceNumber,
-      );
-      deps.metrics?.(
-        streamCounts(
-          records.length,
-          (index) => records[index]?.kinesis?.sequenceNumber,
-          reported,
-          rejectsNow.map((r) => r.index),
-          0,
-          rejectedEvent(event),
-        ),
-      );
+      deps.metrics?.(counts(0, rejectedEvent(event)));
       if (reported !== response) return reported;
       deps.log?.({
         pipeline: "kinesisToTable",

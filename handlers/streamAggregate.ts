@@ -20,15 +20,15 @@ import {
   eventSize,
   rejectedEvent,
   retriedOnError,
-  streamCounts,
 } from "./lambda/batchMetrics.js";
-import { firstFailure, streamResponse } from "./lambda/batchResponse.js";
+import { firstFailure } from "./lambda/batchResponse.js";
 import { entryPoint } from "./lambda/entryPoint.js";
 import { type EnvVar, optionalJson, readEnv, requiredString } from "./lambda/env.js";
 import { eventRecords } from "./lambda/eventRecords.js";
 import { pipelineFailures } from "./lambda/pipelineFailures.js";
 import { rejectDestinationVar, rejectSinkFor } from "./lambda/rejectDestination.js";
-import { rejectionOf, reportStreamRejects } from "./lambda/streamRejects.js";
+import { settleStreamBatch } from "./lambda/settleStreamBatch.js";
+import { rejectionOf } from "./lambda/streamRejects.js";
 import {
   type DynamoDbStreamWindowEvent,
   type StreamWindowResponse,
@@ -88,18 +88,13 @@ export const createStreamAggregateHandler = (deps: StreamAggregateDeps) => {
     const shardId = sequential ? windowShardOf(event) : undefined;
     const report = await aggregate(records.map(decodeChangeRecord), shardId)();
     const first = firstFailure(report.failed);
-    // Records from the resume point on are delivered again: report them then, not twice.
-    const { rejectsNow, response } = streamResponse(
-      records.length,
+    const { rejectsNow, response, reported, counts } = await settleStreamBatch(
+      deps.rejects,
+      records,
       (index) => records[index]?.dynamodb?.SequenceNumber,
       first?.index,
       report.rejected,
-    );
-    const reported = await reportStreamRejects(
-      deps.rejects,
-      rejectsNow.map((r) => ({ index: r.index, record: rejectionOf(r.error, records[r.index]) })),
-      response,
-      (index) => records[index]?.dynamodb?.SequenceNumber,
+      rejectionOf,
     );
     deps.log?.({
       pipeline: "streamAggregate",
@@ -111,16 +106,7 @@ export const createStreamAggregateHandler = (deps: StreamAggregateDeps) => {
     });
     // A configuration error fails the invocation: retriedOnError counts it.
     if (first?.error._tag !== "Configuration" || reported !== response)
-      deps.metrics?.(
-        streamCounts(
-          records.length,
-          (index) => records[index]?.dynamodb?.SequenceNumber,
-          reported,
-          rejectsNow.map((r) => r.index),
-          report.duplicates,
-          rejectedEvent(event),
-        ),
-      );
+      deps.metrics?.(counts(report.duplicates, rejectedEvent(event)));
     if (first === undefined || reported !== response) return withWindowState(event, reported);
     if (first.error._tag === "Configuration") throw toThrowable(first.error);
     deps.log?.({

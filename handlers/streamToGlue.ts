@@ -14,15 +14,15 @@ import {
   eventSize,
   rejectedEvent,
   retriedOnError,
-  streamCounts,
 } from "./lambda/batchMetrics.js";
-import { firstFailure, streamResponse } from "./lambda/batchResponse.js";
+import { firstFailure } from "./lambda/batchResponse.js";
 import { entryPoint } from "./lambda/entryPoint.js";
 import { optionalJson, readEnv, requiredString } from "./lambda/env.js";
 import { eventRecords } from "./lambda/eventRecords.js";
 import { pipelineFailures } from "./lambda/pipelineFailures.js";
 import { rejectDestinationVar, rejectSinkFor } from "./lambda/rejectDestination.js";
-import { rejectionOf, reportStreamRejects } from "./lambda/streamRejects.js";
+import { settleStreamBatch } from "./lambda/settleStreamBatch.js";
+import { rejectionOf } from "./lambda/streamRejects.js";
 
 /**
  * The IAM statements this entry point needs, from its configuration (see handlers/lambda/permissions.ts).
@@ -70,11 +70,13 @@ export const createStreamToGlueHandler = (deps: StreamToGlueDeps) => {
     const records = await eventRecords(event, deps.rejects);
     const report = await start(records.map(decodeChangeRecord))();
     const first = firstFailure(report.failed);
-    const { rejectsNow, response } = streamResponse(
-      records.length,
+    const { reported, counts } = await settleStreamBatch(
+      deps.rejects,
+      records,
       (index) => records[index]?.dynamodb?.SequenceNumber,
       first?.index,
       report.rejected,
+      rejectionOf,
     );
     if (first !== undefined)
       deps.log?.({
@@ -84,22 +86,7 @@ export const createStreamToGlueHandler = (deps: StreamToGlueDeps) => {
       });
     else if (report.runId !== undefined)
       deps.log?.({ pipeline: "streamToGlue", runId: report.runId });
-    const reported = await reportStreamRejects(
-      deps.rejects,
-      rejectsNow.map((r) => ({ index: r.index, record: rejectionOf(r.error, records[r.index]) })),
-      response,
-      (index) => records[index]?.dynamodb?.SequenceNumber,
-    );
-    deps.metrics?.(
-      streamCounts(
-        records.length,
-        (index) => records[index]?.dynamodb?.SequenceNumber,
-        reported,
-        rejectsNow.map((r) => r.index),
-        0,
-        rejectedEvent(event),
-      ),
-    );
+    deps.metrics?.(counts(0, rejectedEvent(event)));
     return reported;
   })
     .use(retriedOnError(deps.metrics, eventSize))

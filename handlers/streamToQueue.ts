@@ -14,9 +14,8 @@ import {
   eventSize,
   rejectedEvent,
   retriedOnError,
-  streamCounts,
 } from "./lambda/batchMetrics.js";
-import { firstFailure, streamResponse } from "./lambda/batchResponse.js";
+import { firstFailure } from "./lambda/batchResponse.js";
 import { retriedByTheLibrary } from "./lambda/clientConfig.js";
 import { entryPoint } from "./lambda/entryPoint.js";
 import { readEnv } from "./lambda/env.js";
@@ -25,7 +24,8 @@ import { deadlineOf } from "./lambda/invocationDeadline.js";
 import { pipelineFailures } from "./lambda/pipelineFailures.js";
 import { sqsQueueUrl } from "./lambda/queueUrl.js";
 import { rejectDestinationVar, rejectSinkFor } from "./lambda/rejectDestination.js";
-import { rejectionOf, reportStreamRejects } from "./lambda/streamRejects.js";
+import { settleStreamBatch } from "./lambda/settleStreamBatch.js";
+import { rejectionOf } from "./lambda/streamRejects.js";
 
 /**
  * SQS-safe group/deduplication ids and the FIFO group of an item (see ports/useCases/forwardChanges.ts).
@@ -73,28 +73,15 @@ export const createStreamToQueueHandler = (deps: StreamToQueueDeps) => {
       const report = await forward(records.map(decodeChangeRecord), deadlineOf(context))();
       if (E.isLeft(report)) throw toThrowable(report.left);
       const first = firstFailure(report.right.failed);
-      const { rejectsNow, response } = streamResponse(
-        records.length,
+      const { response, reported, counts } = await settleStreamBatch(
+        deps.rejects,
+        records,
         (index) => records[index]?.dynamodb?.SequenceNumber,
         first?.index,
         report.right.rejected,
+        rejectionOf,
       );
-      const reported = await reportStreamRejects(
-        deps.rejects,
-        rejectsNow.map((r) => ({ index: r.index, record: rejectionOf(r.error, records[r.index]) })),
-        response,
-        (index) => records[index]?.dynamodb?.SequenceNumber,
-      );
-      deps.metrics?.(
-        streamCounts(
-          records.length,
-          (index) => records[index]?.dynamodb?.SequenceNumber,
-          reported,
-          rejectsNow.map((r) => r.index),
-          0,
-          rejectedEvent(event),
-        ),
-      );
+      deps.metrics?.(counts(0, rejectedEvent(event)));
       if (reported !== response) return reported;
       const [resumeAt] = response.batchItemFailures;
       if (first !== undefined && resumeAt !== undefined)
