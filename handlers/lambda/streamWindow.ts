@@ -1,25 +1,11 @@
 import type { DynamoDBBatchResponse, DynamoDBStreamEvent } from "aws-lambda";
-
-/**
- * The fields Lambda adds to a DynamoDB stream event when the event source mapping has a
- * tumbling window (`TumblingWindowInSeconds` > 0), as documented in "Using tumbling windows with
- * DynamoDB streams" (DynamodbTimeWindowEvent): the shard of the batch, the window, the state
- * returned by the previous invocation of the window, and whether this is its final invocation.
- */
-export interface DynamoDbTimeWindowFields {
-  readonly shardId?: string;
-  readonly eventSourceARN?: string;
-  readonly window?: { readonly start: string; readonly end: string };
-  readonly state?: Record<string, unknown>;
-  readonly isFinalInvokeForWindow?: boolean;
-  readonly isWindowTerminatedEarly?: boolean;
-}
+import type { StreamWindowFields } from "../../domain/streamWindowFields.js";
 
 /**
  * A DynamoDB stream event, with the tumbling-window fields when the mapping has a window.
  * @example const event: DynamoDbStreamWindowEvent = { Records: [], shardId: "shardId-0001", state: {} };
  */
-export type DynamoDbStreamWindowEvent = DynamoDBStreamEvent & DynamoDbTimeWindowFields;
+export type DynamoDbStreamWindowEvent = DynamoDBStreamEvent & StreamWindowFields;
 
 /**
  * The answer to a stream event: the partial batch response and, in a tumbling-window
@@ -41,8 +27,8 @@ export const windowShardOf = (event: DynamoDbStreamWindowEvent): string | undefi
 };
 
 /** The window fields of whatever came as the event (nothing when it is not an object). */
-const windowFieldsOf = (event: unknown): DynamoDbTimeWindowFields =>
-  typeof event === "object" && event !== null ? (event as DynamoDbTimeWindowFields) : {};
+const windowFieldsOf = (event: unknown): StreamWindowFields =>
+  typeof event === "object" && event !== null ? (event as StreamWindowFields) : {};
 
 /**
  * The response with the window's state when the event is a tumbling-window invocation: the

@@ -5,15 +5,13 @@
  * invocation (`isFinalInvokeForWindow`) hands its state over, then the next window starts empty.
  */
 
-/** The fields Lambda adds to a stream event in a tumbling window. */
-export interface WindowFields {
-  readonly shardId?: string;
-  readonly eventSourceARN?: string;
-  readonly window?: { readonly start: string; readonly end: string };
-  readonly state?: Record<string, unknown>;
-  readonly isFinalInvokeForWindow?: boolean;
-  readonly isWindowTerminatedEarly?: boolean;
-}
+import type { StreamWindowFields } from "../../../domain/streamWindowFields.js";
+
+/**
+ * The fields Lambda adds to a stream event in a tumbling window (domain/streamWindowFields.ts).
+ * @example const fields: WindowFields = { shardId: "shardId-0001", state: {} };
+ */
+export type WindowFields = StreamWindowFields;
 
 /** How the windows of one shard are cut. */
 export interface StreamWindowOptions {
