@@ -6,14 +6,21 @@ import { existsSync, readFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 
-/** The package's deployable entry points, one bundle each under dist/lambda/. */
-export type EntryPointName =
-  | "streamToQueue"
-  | "queueToTable"
-  | "streamToGlue"
-  | "streamAggregate"
-  | "kinesisToTable"
-  | "csvToQueue";
+/**
+ * The package's deployable entry points, one bundle each under dist/lambda/.
+ * @example ENTRY_POINTS.map((name) => `dist/lambda/${name}/index.mjs`)
+ */
+export const ENTRY_POINTS = [
+  "csvToQueue",
+  "kinesisToTable",
+  "queueToTable",
+  "streamAggregate",
+  "streamToGlue",
+  "streamToQueue",
+] as const;
+
+/** One of {@link ENTRY_POINTS}. */
+export type EntryPointName = (typeof ENTRY_POINTS)[number];
 
 const PACKAGE_NAME = "dynamodb-pipelines";
 

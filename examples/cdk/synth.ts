@@ -6,19 +6,12 @@ import { execFileSync } from "node:child_process";
 import { existsSync } from "node:fs";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
+import { ENTRY_POINTS } from "../../cdk/packageBundle.js";
 import { seedApp } from "./app.js";
 
 const here = fileURLToPath(new URL(".", import.meta.url));
 const root = join(here, "..", "..");
-const entryPoints = [
-  "csvToQueue",
-  "kinesisToTable",
-  "queueToTable",
-  "streamAggregate",
-  "streamToGlue",
-  "streamToQueue",
-];
-if (entryPoints.some((name) => !existsSync(join(root, "dist", "lambda", name, "index.mjs")))) {
+if (ENTRY_POINTS.some((name) => !existsSync(join(root, "dist", "lambda", name, "index.mjs")))) {
   console.log("dist/lambda is incomplete: running npm run build");
   execFileSync("npm", ["run", "build"], { cwd: root, stdio: "inherit" });
 }

@@ -3,6 +3,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { Template } from "aws-cdk-lib/assertions";
 import { beforeAll, describe, expect, it } from "vitest";
+import { ENTRY_POINTS } from "../../cdk/packageBundle.js";
 import { seedApp } from "../../examples/cdk/app.js";
 import {
   expectEveryConsumedQueueHasDlq,
@@ -18,14 +19,7 @@ let template: Template;
 let outdir = "";
 
 beforeAll(async () => {
-  const bundles = await stageBundles([
-    "csvToQueue",
-    "kinesisToTable",
-    "queueToTable",
-    "streamAggregate",
-    "streamToGlue",
-    "streamToQueue",
-  ]);
+  const bundles = await stageBundles(ENTRY_POINTS);
   outdir = mkdtempSync(join(tmpdir(), "dynamodb-pipelines-cdk-out-"));
   // The same app `npm run synth` synthesizes, offline (no account, no CDK CLI).
   const assembly = seedApp({ outdir, functions: { bundles } }).synth();

@@ -7,6 +7,7 @@ import { AggregationPipeline } from "../../cdk/aggregationPipeline.js";
 import { CsvLoadPipeline } from "../../cdk/csvLoadPipeline.js";
 import { EventLogPipeline } from "../../cdk/eventLogPipeline.js";
 import { GlueCopyPipeline } from "../../cdk/glueCopyPipeline.js";
+import { ENTRY_POINTS } from "../../cdk/packageBundle.js";
 import type { PipelineFunctionOptions } from "../../cdk/pipelineFunction.js";
 import type { RejectDestinationProp } from "../../cdk/rejectDestination.js";
 import { ReplicationPipeline } from "../../cdk/replicationPipeline.js";
@@ -20,14 +21,7 @@ import { expectNoWildcardActions, resourcesOf, stageBundles, testStack } from ".
 
 let functions: PipelineFunctionOptions = {};
 beforeAll(async () => {
-  const bundles = await stageBundles([
-    "csvToQueue",
-    "kinesisToTable",
-    "queueToTable",
-    "streamAggregate",
-    "streamToGlue",
-    "streamToQueue",
-  ]);
+  const bundles = await stageBundles(ENTRY_POINTS);
   functions = { bundles };
 }, 120_000);
 

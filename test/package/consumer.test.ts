@@ -5,7 +5,7 @@ import { fileURLToPath } from "node:url";
 import { GetItemCommand } from "@aws-sdk/client-dynamodb";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createTable, emulatorClients, emulatorEndpoints } from "../support/emulators.js";
-import { withBuildLock } from "../support/packageBuild.js";
+import { ENTRY_POINTS, withBuildLock } from "../support/packageBuild.js";
 import { nodeScript, npmEnv, run } from "./consumerShell.js";
 import { synthReadmeQuickStart } from "./quickStartApp.js";
 
@@ -19,14 +19,6 @@ import { synthReadmeQuickStart } from "./quickStartApp.js";
 const REPO = fileURLToPath(new URL("../..", import.meta.url));
 const TSC = join(REPO, "node_modules/typescript/bin/tsc");
 const ESBUILD = join(REPO, "node_modules/.bin/esbuild");
-const ENTRY_POINTS = [
-  "csvToQueue",
-  "kinesisToTable",
-  "queueToTable",
-  "streamAggregate",
-  "streamToGlue",
-  "streamToQueue",
-] as const;
 const factoryOf = (name: string) => `create${name[0]?.toUpperCase()}${name.slice(1)}Handler`;
 const AT = { region: "us-east-1", account: "123456789012" };
 const ARN = {

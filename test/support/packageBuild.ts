@@ -5,6 +5,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { promisify } from "node:util";
+import { ENTRY_POINTS, type EntryPointName } from "../../cdk/packageBundle.js";
 
 /**
  * The package build (`npm run build`, also run by `npm pack` through `prepack`) deletes and
@@ -15,18 +16,8 @@ import { promisify } from "node:util";
 /** The repository root. */
 export const REPO = fileURLToPath(new URL("../..", import.meta.url));
 
-/** The six deployable entry points, as dist/lambda names them. */
-export const ENTRY_POINTS = [
-  "csvToQueue",
-  "kinesisToTable",
-  "queueToTable",
-  "streamAggregate",
-  "streamToGlue",
-  "streamToQueue",
-] as const;
-
-/** One entry point's name. */
-export type EntryPointName = (typeof ENTRY_POINTS)[number];
+/** The six deployable entry points, as dist/lambda names them (cdk/packageBundle.ts). */
+export { ENTRY_POINTS, type EntryPointName };
 
 const LOCK = join(
   tmpdir(),
