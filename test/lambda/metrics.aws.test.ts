@@ -24,6 +24,7 @@ import { setHandlerEnvironment } from "../support/awsPipelines.js";
 import { captureEmf, countsOf, type EmfDocument, emfProblems } from "../support/emfLog.js";
 import { emulatorClients, uniqueName } from "../support/emulators.js";
 import { base64, kinesisEvent, kinesisRecord } from "../support/kinesis.js";
+import { sqsRecord as queueRecord } from "../support/sqs.js";
 import { change, order, rawRecord } from "../support/streams.js";
 
 /**
@@ -132,25 +133,13 @@ const undecodable = (sequenceNumber: string): DynamoDBRecord => ({
 const orderRecord = (id: string, item: string, quantity: string) =>
   rawRecord(change("INSERT", { newImage: order(id, "2026-11-21T10:00:00Z", item, quantity) }));
 
+/** A message as Lambda delivers it from a FIFO queue (queueToTable refuses a standard one). */
 const sqsRecord = (messageId: string, body: string): SQSRecord =>
-  ({
+  queueRecord(body, {
     messageId,
-    receiptHandle: "r",
-    body,
-    attributes: {
-      ApproximateReceiveCount: "1",
-      SentTimestamp: "0",
-      SenderId: "s",
-      ApproximateFirstReceiveTimestamp: "0",
-      MessageGroupId: messageId,
-    },
-    messageAttributes: {},
-    md5OfBody: "",
-    eventSource: "aws:sqs",
-    // A FIFO queue: queueToTable refuses a standard queue without VERSION_TABLE.
-    eventSourceARN: "arn:aws:sqs:us-east-1:123456789012:q.fifo",
-    awsRegion: "us-east-1",
-  }) as SQSRecord;
+    groupId: messageId,
+    queueArn: "arn:aws:sqs:us-east-1:123456789012:q.fifo",
+  });
 
 const put = (source: string, campo1: string) =>
   JSON.stringify({

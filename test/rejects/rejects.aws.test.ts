@@ -18,6 +18,7 @@ import { csvBody, csvTableKey } from "../../bin/scenarioData.js";
 import { decodeRejectDocument, type RejectDocument } from "../../domain/rejectDocument.js";
 import { quickQueuePolling, setHandlerEnvironment } from "../support/awsPipelines.js";
 import { emulatorClients, emulatorEndpoints, uniqueName } from "../support/emulators.js";
+import { sqsRecord as queueRecord } from "../support/sqs.js";
 
 /**
  * Rejects through the deployable handlers, configured by environment variables only, on DynamoDB
@@ -45,24 +46,9 @@ const uploadSeed = async (bucket: string, key: string): Promise<S3Event> => {
   return objectCreatedEvent(bucket, key, { etag: stored.ETag ?? "" });
 };
 
+/** A message as Lambda delivers it from a FIFO queue (queueToTable refuses a standard one). */
 const sqsRecord = (messageId: string, body: string): SQSRecord =>
-  ({
-    messageId,
-    receiptHandle: "r",
-    body,
-    attributes: {
-      ApproximateReceiveCount: "1",
-      SentTimestamp: "0",
-      SenderId: "s",
-      ApproximateFirstReceiveTimestamp: "0",
-    },
-    messageAttributes: {},
-    md5OfBody: "",
-    eventSource: "aws:sqs",
-    // A FIFO queue: queueToTable refuses a standard queue without VERSION_TABLE.
-    eventSourceARN: "arn:aws:sqs:us-east-1:123456789012:q.fifo",
-    awsRegion: "us-east-1",
-  }) as SQSRecord;
+  queueRecord(body, { messageId, queueArn: "arn:aws:sqs:us-east-1:123456789012:q.fifo" });
 
 const documentsIn = async (queueUrl: string): Promise<RejectDocument[]> => {
   const out: RejectDocument[] = [];
