@@ -20,6 +20,7 @@ import { LAMBDA_NODE_MAJORS, nodeBinary } from "../../bin/nodeRuntimes.js";
 import { csvBody, csvSchema } from "../../bin/scenarioData.js";
 import { marshalJson } from "../../domain/attributeValue.js";
 import { EVENT_LOG_KEY_SCHEMA } from "../../domain/eventLog.js";
+import { WATERMARK_ATTRIBUTE_PREFIX } from "../../domain/totalWatermarks.js";
 import { emulatorClients, emulatorEndpoints, uniqueName } from "../support/emulators.js";
 import { kinesisEvent, kinesisRecord } from "../support/kinesis.js";
 import {
@@ -109,16 +110,28 @@ const cases: Record<EntryPointName, () => Promise<RuntimeCase>> = {
       sortKey: "item_number",
     });
     const inserted = order("o-1", "2026-11-21T10:00:00Z", "item123", "10");
+    // As AggregationPipeline deploys it: a tumbling window, so the event names its shard
+    // (watermark mode: one conditional UpdateItem carrying the total's watermark).
     return {
       env: { TOTALS_TABLE: name },
-      event: { Records: [rawRecord(change("INSERT", { newImage: inserted }))] },
+      event: {
+        Records: [rawRecord(change("INSERT", { newImage: inserted }))],
+        shardId: "shardId-00000001700000000000-00000001",
+        window: { start: "2026-11-21T10:00:00Z", end: "2026-11-21T10:15:00Z" },
+        state: {},
+        isFinalInvokeForWindow: false,
+        isWindowTerminatedEarly: false,
+      },
       check: async (response) => {
-        expect(response).toEqual(noFailures);
+        expect(response).toEqual({ ...noFailures, state: {} });
         const key = { order_date: { S: "2026-11-21" }, item_number: { S: "item123" } };
         const stored = await c.dynamodb.send(
           new GetItemCommand({ TableName: name, Key: key, ConsistentRead: true }),
         );
         expect(stored.Item?.quantity).toEqual({ N: "10" });
+        expect(
+          Object.keys(stored.Item ?? {}).filter((n) => n.startsWith(WATERMARK_ATTRIBUTE_PREFIX)),
+        ).toHaveLength(1);
       },
     };
   },
