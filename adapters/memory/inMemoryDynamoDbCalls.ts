@@ -160,11 +160,15 @@ export const inMemoryDynamoDbCalls = (db: InMemoryDynamoDb): DynamoDbCalls => ({
       const update = updateOf(UpdateExpression ?? "", parametersOf(input));
       const { condition } = conditionFrom(input);
       const { applied, item } = db.update(table, key, update, condition);
-      if (!applied)
-        throw new InMemoryServiceError(
+      if (!applied) {
+        const refused = new InMemoryServiceError(
           "ConditionalCheckFailedException",
           "The conditional request failed",
         );
+        if (input.ReturnValuesOnConditionCheckFailure === "ALL_OLD" && item !== undefined)
+          refused.Item = toSdkItem(item);
+        throw refused;
+      }
       if (ReturnValues !== undefined && ReturnValues !== "NONE" && ReturnValues !== "ALL_NEW")
         refuse(`ReturnValues ${ReturnValues} is not supported here`);
       return ReturnValues === "ALL_NEW" && item !== undefined

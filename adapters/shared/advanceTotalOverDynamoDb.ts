@@ -35,9 +35,10 @@ type Attempt = E.Either<PipelineError, AdvanceOutcome> | "Retry";
  * Watermark mode's write of one total: ONE UpdateItem
  * `ADD #total :amount SET #wm = :last` under `attribute_not_exists(#wm) OR #wm < :first`, where
  * `#wm` is the total's attribute for this aggregation and shard (domain/totalWatermarks.ts),
- * 1 WCU for a total under 1 KB, no transaction. A ConditionalCheckFailed is read back (GetItem,
- * strongly consistent) as `BehindWatermark`; so is a ValidationException (a total beyond 38
- * digits) when the watermark already covers `first`, otherwise it is `InvalidRecord`.
+ * 1 WCU for a total under 1 KB, no transaction. A ConditionalCheckFailed is `BehindWatermark`,
+ * the watermark read from the item the refusal returns (`ReturnValuesOnConditionCheckFailure:
+ * ALL_OLD`); so is a ValidationException (a total beyond 38 digits) when the watermark, read
+ * strongly consistent, already covers `first`, otherwise it is `InvalidRecord`.
  * Throttling is retried here with the shared policy. Watermarks not moved for 25 hours, seen in
  * the item returned (`ReturnValues: ALL_NEW`, no extra cost), are removed by a conditional
  * REMOVE (their value unchanged), so items do not grow with the shards a stream ever had.
@@ -56,6 +57,12 @@ export const advanceTotalOverDynamoDb =
     const attribute = watermarkAttributeOf(target.aggregationId, advance.shardId);
     const names = { "#total": spec.sum.target, "#wm": attribute };
 
+    /** The total's watermark for this shard in `item` (padded), undefined when none. */
+    const watermarkIn = (item: AttributeMap | undefined): string | undefined => {
+      const value = item?.[attribute];
+      return value !== undefined && "S" in value ? watermarkSequenceOf(value.S) : undefined;
+    };
+
     const readWatermark = async (): Promise<E.Either<PipelineError, string | undefined>> => {
       const read = await calls.getItem({
         TableName: table,
@@ -65,8 +72,9 @@ export const advanceTotalOverDynamoDb =
         ExpressionAttributeNames: { "#wm": attribute },
       })();
       if (E.isLeft(read)) return E.left(mapServiceError(read.left, resource));
-      const value = read.right.Item?.[attribute]?.S;
-      return E.right(value === undefined ? undefined : watermarkSequenceOf(value));
+      return E.right(
+        watermarkIn(read.right.Item === undefined ? undefined : fromSdkItem(read.right.Item)),
+      );
     };
 
     const attempt = async (): Promise<Attempt> => {
@@ -82,6 +90,8 @@ export const advanceTotalOverDynamoDb =
           ":first": { S: advance.first },
         },
         ReturnValues: "ALL_NEW",
+        // A refusal carries the item: its watermark, without another read.
+        ReturnValuesOnConditionCheckFailure: "ALL_OLD",
       };
       const written = await calls.updateItem(request)();
       if (E.isRight(written)) {
@@ -94,7 +104,9 @@ export const advanceTotalOverDynamoDb =
       const error = mapServiceError(failure, resource);
       if (!refused && error._tag === "Transient") return "Retry";
       if (!refused && error._tag !== "InvalidRecord") return E.left(error);
-      const read = await readWatermark();
+      const read = refused
+        ? E.right(watermarkIn(failure.Item === undefined ? undefined : fromSdkItem(failure.Item)))
+        : await readWatermark();
       if (E.isLeft(read)) return read;
       const watermark = read.right;
       if (watermark !== undefined && watermark >= advance.first)

@@ -1,3 +1,4 @@
+import type { AttributeValue as SdkAttributeValue } from "@aws-sdk/client-dynamodb";
 import * as TE from "fp-ts/lib/TaskEither.js";
 
 /**
@@ -17,6 +18,11 @@ export interface ServiceFailure {
     readonly Code?: string | undefined;
     readonly Message?: string | undefined;
   }>;
+  /**
+   * A refused conditional write (`ConditionalCheckFailedException`): the item as it was, when the
+   * request asked `ReturnValuesOnConditionCheckFailure: ALL_OLD` (SDK shape).
+   */
+  readonly Item?: Record<string, SdkAttributeValue> | undefined;
   /** Set by the SDK on errors a retry may cure (`throttling: true` for throttling). */
   readonly $retryable?: { readonly throttling?: boolean | undefined } | undefined;
   /** `server` for 5xx, `client` for 4xx. */

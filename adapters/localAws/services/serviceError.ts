@@ -1,3 +1,5 @@
+import type { AttributeValue as SdkAttributeValue } from "@aws-sdk/client-dynamodb";
+
 const SERVER_FAULTS: ReadonlySet<string> = new Set([
   "InternalServerError",
   "InternalFailure",
@@ -30,6 +32,8 @@ export class InMemoryServiceError extends Error {
   readonly CancellationReasons: ReadonlyArray<{ readonly Code: string; readonly Message?: string }>;
   readonly $fault: "client" | "server";
   readonly $retryable: { readonly throttling: boolean } | undefined;
+  /** A refused conditional write's item, when `ReturnValuesOnConditionCheckFailure: ALL_OLD`. */
+  Item?: Record<string, SdkAttributeValue>;
 
   constructor(
     override readonly name: string,
