@@ -59,10 +59,11 @@ const exactlyOnce = async (
   mode: AggregationMode,
 ): Promise<CostCount> => {
   const { db, store, clock } = workload(mix, records);
-  const { streamAggregate: handler } = assembleAggregation({
-    store,
-    rejects: new InMemoryRejectSink(),
-  });
+  // The mapping's ParallelizationFactor told, as the constructs do: 1.
+  const { streamAggregate: handler } = assembleAggregation(
+    { store, rejects: new InMemoryRejectSink() },
+    { parallelizationFactor: 1 },
+  );
   const writes = () =>
     (db.usage.requests.get("TransactWriteItems") ?? 0) + (db.usage.requests.get("UpdateItem") ?? 0);
   const before = { units: db.usage.writeUnits, writes: writes() };

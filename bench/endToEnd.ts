@@ -145,10 +145,11 @@ const measure = async (
       const table = `totals_ours_${prefix}_${tableNumber++}`;
       await createKeyedTable(client, table, KEY);
       const store = new DynamoDbAggregateStore(client, table, seedAggregateSpec, layout);
-      const { streamAggregate: handler } = assembleAggregation({
-        store,
-        rejects: new InMemoryRejectSink(),
-      });
+      // The mapping's ParallelizationFactor told, as the constructs do: 1.
+      const { streamAggregate: handler } = assembleAggregation(
+        { store, rejects: new InMemoryRejectSink() },
+        { parallelizationFactor: 1 },
+      );
       // The event as Lambda builds it with a tumbling window: watermark mode.
       const windowed = (event: DynamoDBStreamEvent) => ({
         ...event,

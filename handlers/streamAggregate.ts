@@ -1,8 +1,10 @@
 import { DynamoDBClient } from "@aws-sdk/client-dynamodb";
+import { DynamoDBStreamsClient } from "@aws-sdk/client-dynamodb-streams";
 import middy from "@middy/core";
 import * as E from "fp-ts/lib/Either.js";
 import { pipe } from "fp-ts/lib/function.js";
 import { DynamoDbAggregateStore } from "../adapters/aws/DynamoDbAggregateStore.js";
+import { DynamoDbStreamShards } from "../adapters/aws/DynamoDbStreamShards.js";
 import { aggregationIdOf, markerLayoutOf } from "../domain/aggregateMarkers.js";
 import {
   type AggregateSpec,
@@ -14,6 +16,7 @@ import { describeError, toThrowable } from "../domain/errors.js";
 import { decodeChangeRecord } from "../domain/streamRecord.js";
 import type { AggregateStore } from "../ports/aggregateStore.js";
 import type { RejectSink } from "../ports/rejectSink.js";
+import type { StreamShards } from "../ports/streamShards.js";
 import { aggregateChanges } from "../ports/useCases/aggregateChanges.js";
 import {
   type BatchMetrics,
@@ -32,6 +35,7 @@ import { rejectionOf } from "./lambda/streamRejects.js";
 import {
   type DynamoDbStreamWindowEvent,
   type StreamWindowResponse,
+  streamRecordRefOf,
   windowShardOf,
   withWindowState,
 } from "./lambda/streamWindow.js";
@@ -52,10 +56,17 @@ export interface StreamAggregateDeps {
   /** Defaults to seed 002: quantity per (day of order_date, item_id). */
   readonly spec?: AggregateSpec;
   /**
-   * The event source mapping's ParallelizationFactor (default 1). Above 1, batches of one shard
-   * run concurrently, so the per-shard watermark cannot be used: marker mode always.
+   * The event source mapping's ParallelizationFactor. Only a factor known to be 1 lets a
+   * tumbling-window invocation use watermark mode: above 1 batches of one shard run concurrently
+   * and a watermark would skip records; unknown (absent) is treated as that risk: marker mode.
    */
   readonly parallelizationFactor?: number;
+  /**
+   * The stream's shards, read back when an event without a tumbling window holds records a
+   * watermark of their shard may have applied (after a window was removed). Without it such a
+   * batch fails until the window is restored rather than being applied twice.
+   */
+  readonly shards?: StreamShards;
   /** Where progress lines go (default: nothing). */
   readonly log?: (line: Record<string, unknown>) => void;
   /** Where each invocation's counts go (handlers/lambda/batchMetrics.ts); none by default. */
@@ -72,21 +83,27 @@ export interface StreamAggregateDeps {
  * invocation once the rejects before it are reported.
  *
  * Which exactly-once mode runs: an event with a `shardId` (the mapping has a tumbling window,
- * `TumblingWindowInSeconds` > 0) and a ParallelizationFactor of 1 → watermark mode, one
+ * `TumblingWindowInSeconds` > 0) and a ParallelizationFactor known to be 1 → watermark mode, one
  * conditional write per distinct total that also moves the total's watermark for the shard; the
- * response then carries the window's `state`. Any other
- * event → marker mode, one marker per record.
+ * response then carries the window's `state`. Any other event → marker mode, one marker per
+ * record. Each mode honours the other's bookkeeping, so a batch delivered again after the
+ * mapping changed is not applied twice (ports/useCases/applyAggregates.ts).
  *
  * @example
  * export const handler = createStreamAggregateHandler({ store, rejects: new LogRejectSink("totals") });
  */
 export const createStreamAggregateHandler = (deps: StreamAggregateDeps) => {
   const aggregate = aggregateChanges(deps.store, deps.spec ?? seedAggregateSpec);
-  const sequential = (deps.parallelizationFactor ?? 1) <= 1;
+  const sequential = deps.parallelizationFactor === 1;
   return middy(async (event: DynamoDbStreamWindowEvent): Promise<StreamWindowResponse> => {
     const records = await eventRecords(event, deps.rejects);
-    const shardId = sequential ? windowShardOf(event) : undefined;
-    const report = await aggregate(records.map(decodeChangeRecord), shardId)();
+    const report = await aggregate(records.map(decodeChangeRecord), {
+      shardId: windowShardOf(event),
+      sequential,
+      source: streamRecordRefOf(records),
+      shards: deps.shards,
+      storeReject: (index, error) => deps.rejects.reject([rejectionOf(error, records[index])]),
+    })();
     const first = firstFailure(report.failed);
     const { rejectsNow, response, reported, counts } = await settleStreamBatch(
       deps.rejects,
@@ -95,11 +112,12 @@ export const createStreamAggregateHandler = (deps: StreamAggregateDeps) => {
       first?.index,
       report.rejected,
       rejectionOf,
+      report.stored.map((r) => r.index),
     );
     deps.log?.({
       pipeline: "streamAggregate",
       records: records.length,
-      mode: shardId === undefined ? "markers" : "watermark",
+      mode: report.mode,
       transactions: report.transactions,
       duplicates: report.duplicates,
       rejected: rejectsNow.length,
@@ -169,6 +187,7 @@ export const handler = entryPoint("streamAggregate", (env, metrics) =>
         // Markers are scoped by the aggregation, so aggregations can share a totals table.
         const aggregationId = AGGREGATION_ID ?? aggregationIdOf(spec, TOTALS_TABLE);
         return createStreamAggregateHandler({
+          shards: new DynamoDbStreamShards(new DynamoDBStreamsClient({})),
           store: new DynamoDbAggregateStore(new DynamoDBClient({}), TOTALS_TABLE, spec, {
             ...markerLayoutOf(spec),
             aggregationId,

@@ -5,7 +5,6 @@ import type {
 } from "@aws-sdk/client-dynamodb";
 import type { AttributeValue } from "../../domain/attributeValue.js";
 import {
-  addOf,
   conditionOf,
   type ExpressionParameters,
   updateOf,
@@ -64,17 +63,20 @@ const toAction = (item: TransactWriteItem): TransactAction => {
     key: fromSdkItem(keyed.Key ?? refuse("a Delete, Update or ConditionCheck needs its Key")),
   };
   if (Delete !== undefined) return { kind: "delete", ...target, ...conditionFrom(Delete) };
+  const returnOldOnFailure = keyed.ReturnValuesOnConditionCheckFailure === "ALL_OLD";
   if (Update !== undefined)
     return {
-      kind: "add",
+      kind: "update",
       ...target,
-      ...addOf(Update.UpdateExpression ?? "", parametersOf(Update)),
+      update: updateOf(Update.UpdateExpression ?? "", parametersOf(Update)),
       ...conditionFrom(Update),
+      ...(returnOldOnFailure ? { returnOldOnFailure } : {}),
     };
   return {
     kind: "check",
     ...target,
     condition: conditionOf(keyed.ConditionExpression ?? "", parametersOf(keyed)),
+    ...(returnOldOnFailure ? { returnOldOnFailure } : {}),
   };
 };
 

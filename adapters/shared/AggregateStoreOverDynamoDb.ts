@@ -1,4 +1,3 @@
-import type { TransactWriteItem } from "@aws-sdk/client-dynamodb";
 import * as E from "fp-ts/lib/Either.js";
 import { pipe } from "fp-ts/lib/function.js";
 import * as TE from "fp-ts/lib/TaskEither.js";
@@ -7,12 +6,12 @@ import {
   fitMarkerLayout,
   type KeyAttribute,
   type MarkerLayout,
-  markerItem,
   markerKey,
 } from "../../domain/aggregateMarkers.js";
 import type { AggregateSpec } from "../../domain/aggregateSpec.js";
 import { unboundedDeadline } from "../../domain/deadline.js";
 import { invalidRecord, type PipelineError, transient } from "../../domain/errors.js";
+import { regimeStampAttributes } from "../../domain/regimeStamps.js";
 import type {
   AdvanceOutcome,
   AggregateStore,
@@ -20,11 +19,11 @@ import type {
   TotalAdvance,
 } from "../../ports/aggregateStore.js";
 import { advanceTotalOverDynamoDb } from "./advanceTotalOverDynamoDb.js";
+import { type ChunkTable, chunkActions, refusalOf } from "./chunkTransaction.js";
 import type { DynamoDbCalls } from "./dynamoDbCalls.js";
 import { mapServiceError } from "./mapServiceError.js";
 import { defaultRetryEnv, type RetryEnv, withRetries } from "./retry.js";
 import { toSdkItem } from "./sdkAttributes.js";
-import type { ServiceFailure } from "./serviceFailure.js";
 
 /** What one transaction attempt ended with; `Conflict` is worth another attempt. */
 type Attempt = E.Either<PipelineError, ApplyOutcome> | "Conflict";
@@ -34,11 +33,14 @@ type Attempt = E.Either<PipelineError, ApplyOutcome> | "Conflict";
  * TransactWriteItems per chunk, `ADD` per total and a conditional `Put` (attribute_not_exists)
  * per marker, all or nothing. The table's key schema is read once (DescribeTable) and the marker
  * fitted to it (a numeric sort key gets `0`; a partition key that is not a string is a
- * configuration error). A cancellation is read whatever the order of its reasons:
- * ConditionalCheckFailed on markers → `AlreadyApplied` with those markers; ValidationError (a
- * total out of range, a key of the wrong type) → `InvalidRecord`, after checking (GetItem) that a
- * lone record's marker does not exist, so a record applied before is never reported as
- * rejected; TransactionConflict only → retried here with the shared policy. Watermark mode
+ * configuration error). Each total's update is guarded against records a watermark write applied
+ * and stamps the total as written by markers (adapters/shared/chunkTransaction.ts). A
+ * cancellation is read whatever the order of its reasons: failed conditions → `Refused` with
+ * the markers found, the totals a watermark covers and the totals a watermark write stamped;
+ * ValidationError (a total out of range, a key of the wrong type) → `InvalidRecord`, after
+ * checking (GetItem) that a lone record's marker does not exist, so a record applied before is
+ * never reported as rejected; TransactionConflict only → retried here with the shared policy.
+ * Watermark mode
  * (`advance`): one conditional UpdateItem per total, see {@link advanceTotalOverDynamoDb}.
  *
  * @example
@@ -47,6 +49,8 @@ type Attempt = E.Either<PipelineError, ApplyOutcome> | "Conflict";
 export class AggregateStoreOverDynamoDb implements AggregateStore {
   private fitted: MarkerLayout | undefined;
 
+  readonly aggregationId: string | undefined;
+
   constructor(
     private readonly calls: DynamoDbCalls,
     private readonly table: string,
@@ -54,7 +58,9 @@ export class AggregateStoreOverDynamoDb implements AggregateStore {
     private readonly layout: MarkerLayout,
     private readonly clock: () => number,
     private readonly retry: RetryEnv = defaultRetryEnv,
-  ) {}
+  ) {
+    this.aggregationId = layout.aggregationId;
+  }
 
   readonly apply = (chunk: AggregateChunk): TE.TaskEither<PipelineError, ApplyOutcome> =>
     pipe(
@@ -114,8 +120,9 @@ export class AggregateStoreOverDynamoDb implements AggregateStore {
     };
 
   private async attempt(layout: MarkerLayout, chunk: AggregateChunk): Promise<Attempt> {
+    const target = this.chunkTable(layout);
     const written = await this.calls.transactWriteItems({
-      TransactItems: this.actions(layout, chunk),
+      TransactItems: chunkActions(target, chunk, this.clock()),
     })();
     if (E.isRight(written)) return E.right({ _tag: "Applied" });
     const failure = written.left;
@@ -125,8 +132,8 @@ export class AggregateStoreOverDynamoDb implements AggregateStore {
     if (failure.name !== "TransactionCanceledException" && !validation)
       return E.left(mapServiceError(failure, this.resource));
     const reasons = validation ? [] : (failure.CancellationReasons ?? []);
-    const markers = appliedMarkers(chunk, reasons);
-    if (markers.length > 0) return E.right({ _tag: "AlreadyApplied", markers });
+    const refused = refusalOf(target, chunk, reasons);
+    if (refused !== undefined) return E.right(refused);
     const invalid = validation
       ? failure.message
       : reasons.find((reason) => reason.Code === "ValidationError")?.Message;
@@ -135,12 +142,30 @@ export class AggregateStoreOverDynamoDb implements AggregateStore {
       if (chunk.markers.length === 1 && only !== undefined) {
         const exists = await this.markerExists(layout, only);
         if (E.isLeft(exists)) return exists;
-        if (exists.right) return E.right({ _tag: "AlreadyApplied", markers: [only] });
+        if (exists.right)
+          return E.right({ _tag: "Refused", markers: [only], covered: [], watermarked: [] });
       }
       return E.left(invalidRecord("", "$", invalid ?? "refused by DynamoDB as invalid"));
     }
-    if (reasons.some((reason) => reason.Code === "TransactionConflict")) return "Conflict";
+    // A conflict, or a guard that failed on an item that changed between the reasons: again.
+    if (
+      reasons.some(
+        (reason) =>
+          reason.Code === "TransactionConflict" || reason.Code === "ConditionalCheckFailed",
+      )
+    )
+      return "Conflict";
     return E.left(mapServiceError(failure, this.resource));
+  }
+
+  private chunkTable(layout: MarkerLayout): ChunkTable {
+    return {
+      table: this.table,
+      sumAttribute: this.spec.sum.target,
+      aggregationId: layout.aggregationId,
+      stamps: regimeStampAttributes(layout.aggregationId),
+      layout,
+    };
   }
 
   /** Whether a record's marker exists (a strongly consistent read). */
@@ -167,40 +192,4 @@ export class AggregateStoreOverDynamoDb implements AggregateStore {
   private get resource(): string {
     return `table ${this.table}`;
   }
-
-  private actions(layout: MarkerLayout, chunk: AggregateChunk): TransactWriteItem[] {
-    const now = this.clock();
-    return [
-      ...chunk.updates.map(
-        (update): TransactWriteItem => ({
-          Update: {
-            TableName: this.table,
-            Key: toSdkItem(update.key),
-            UpdateExpression: "ADD #total :delta",
-            ExpressionAttributeNames: { "#total": this.spec.sum.target },
-            ExpressionAttributeValues: { ":delta": { N: update.amount } },
-          },
-        }),
-      ),
-      ...chunk.markers.map(
-        (eventId): TransactWriteItem => ({
-          Put: {
-            TableName: this.table,
-            Item: toSdkItem(markerItem(layout, eventId, now)),
-            ConditionExpression: "attribute_not_exists(#pk)",
-            ExpressionAttributeNames: { "#pk": layout.partitionKey },
-          },
-        }),
-      ),
-    ];
-  }
 }
-
-/** The chunk's markers a cancelled transaction found already written. */
-const appliedMarkers = (
-  chunk: AggregateChunk,
-  reasons: NonNullable<ServiceFailure["CancellationReasons"]>,
-): AggregateChunk["markers"] => {
-  const offset = chunk.updates.length;
-  return chunk.markers.filter((_, i) => reasons[offset + i]?.Code === "ConditionalCheckFailed");
-};

@@ -6,6 +6,12 @@ import { type AttributeMap, canonicalKey } from "../../domain/attributeValue.js"
 import { unboundedDeadline } from "../../domain/deadline.js";
 import { invalidRecord, type PipelineError, transient } from "../../domain/errors.js";
 import {
+  isRecentStamp,
+  regimeHorizon,
+  regimeStamp,
+  regimeStampAttributes,
+} from "../../domain/regimeStamps.js";
+import {
   staleWatermarks,
   watermarkAttributeOf,
   watermarkSequenceOf,
@@ -33,11 +39,14 @@ type Attempt = E.Either<PipelineError, AdvanceOutcome> | "Retry";
 
 /**
  * Watermark mode's write of one total: ONE UpdateItem
- * `ADD #total :amount SET #wm = :last` under `attribute_not_exists(#wm) OR #wm < :first`, where
- * `#wm` is the total's attribute for this aggregation and shard (domain/totalWatermarks.ts),
- * 1 WCU for a total under 1 KB, no transaction. A ConditionalCheckFailed is `BehindWatermark`,
- * the watermark read from the item the refusal returns (`ReturnValuesOnConditionCheckFailure:
- * ALL_OLD`); so is a ValidationException (a total beyond 38 digits) when the watermark, read
+ * `ADD #total :amount SET #wm = :last, #wr = :stamp` under
+ * `(attribute_not_exists(#wm) OR #wm < :first) AND (attribute_not_exists(#mk) OR #mk < :horizon)`,
+ * where `#wm` is the total's attribute for this aggregation and shard (domain/totalWatermarks.ts)
+ * and `#wr`/`#mk` its stamps of watermark writes and marker transactions
+ * (domain/regimeStamps.ts), 1 WCU for a total under 1 KB, no transaction. A
+ * ConditionalCheckFailed is `BehindWatermark` (the watermark read from the item the refusal
+ * returns, `ReturnValuesOnConditionCheckFailure: ALL_OLD`) or, when markers stamped the total
+ * in the last 25 hours, `MarkerStamped`; so is a ValidationException (a total beyond 38 digits) when the watermark, read
  * strongly consistent, already covers `first`, otherwise it is `InvalidRecord`.
  * Throttling is retried here with the shared policy. Watermarks not moved for 25 hours, seen in
  * the item returned (`ReturnValues: ALL_NEW`, no extra cost), are removed by a conditional
@@ -55,6 +64,7 @@ export const advanceTotalOverDynamoDb =
     const { calls, table, spec, clock } = target;
     const resource = `table ${table}`;
     const attribute = watermarkAttributeOf(target.aggregationId, advance.shardId);
+    const stamps = regimeStampAttributes(target.aggregationId);
     const names = { "#total": spec.sum.target, "#wm": attribute };
 
     /** The total's watermark for this shard in `item` (padded), undefined when none. */
@@ -78,16 +88,20 @@ export const advanceTotalOverDynamoDb =
     };
 
     const attempt = async (): Promise<Attempt> => {
+      const now = clock();
       const request: UpdateItemCommandInput = {
         TableName: table,
         Key: toSdkItem(advance.key),
-        UpdateExpression: "ADD #total :amount SET #wm = :wm",
-        ConditionExpression: "attribute_not_exists(#wm) OR #wm < :first",
-        ExpressionAttributeNames: names,
+        UpdateExpression: "ADD #total :amount SET #wm = :wm, #wr = :stamp",
+        ConditionExpression:
+          "(attribute_not_exists(#wm) OR #wm < :first) AND (attribute_not_exists(#mk) OR #mk < :horizon)",
+        ExpressionAttributeNames: { ...names, "#wr": stamps.watermarks, "#mk": stamps.markers },
         ExpressionAttributeValues: {
           ":amount": { N: advance.amount },
-          ":wm": { S: watermarkValue(advance.last, clock()) },
+          ":wm": { S: watermarkValue(advance.last, now) },
           ":first": { S: advance.first },
+          ":stamp": { S: regimeStamp(now) },
+          ":horizon": { S: regimeHorizon(now) },
         },
         ReturnValues: "ALL_NEW",
         // A refusal carries the item: its watermark, without another read.
@@ -104,13 +118,14 @@ export const advanceTotalOverDynamoDb =
       const error = mapServiceError(failure, resource);
       if (!refused && error._tag === "Transient") return "Retry";
       if (!refused && error._tag !== "InvalidRecord") return E.left(error);
-      const read = refused
-        ? E.right(watermarkIn(failure.Item === undefined ? undefined : fromSdkItem(failure.Item)))
-        : await readWatermark();
+      const old = failure.Item === undefined ? undefined : fromSdkItem(failure.Item);
+      const read = refused ? E.right(watermarkIn(old)) : await readWatermark();
       if (E.isLeft(read)) return read;
       const watermark = read.right;
       if (watermark !== undefined && watermark >= advance.first)
         return E.right({ _tag: "BehindWatermark", watermark });
+      if (refused && isRecentStamp(old?.[stamps.markers], now))
+        return E.right({ _tag: "MarkerStamped" });
       if (refused) return "Retry";
       return E.left(
         invalidRecord(

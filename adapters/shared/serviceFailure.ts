@@ -17,6 +17,8 @@ export interface ServiceFailure {
   readonly CancellationReasons?: ReadonlyArray<{
     readonly Code?: string | undefined;
     readonly Message?: string | undefined;
+    /** The item as it was, when the action asked `ReturnValuesOnConditionCheckFailure: ALL_OLD`. */
+    readonly Item?: Record<string, SdkAttributeValue> | undefined;
   }>;
   /**
    * A refused conditional write (`ConditionalCheckFailedException`): the item as it was, when the

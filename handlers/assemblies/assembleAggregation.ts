@@ -1,6 +1,7 @@
 import type { AggregateSpec } from "../../domain/aggregateSpec.js";
 import type { AggregateStore } from "../../ports/aggregateStore.js";
 import type { RejectSink } from "../../ports/rejectSink.js";
+import type { StreamShards } from "../../ports/streamShards.js";
 import { createStreamAggregateHandler } from "../streamAggregate.js";
 
 /** The ports of the aggregation pipeline (seed 002). */
@@ -9,6 +10,8 @@ export interface AggregationPorts {
   readonly store: AggregateStore;
   /** Where unreadable images are reported. */
   readonly rejects: RejectSink;
+  /** The stream's shards, read back after a tumbling window was removed (none: such a batch fails). */
+  readonly shards?: StreamShards;
 }
 
 /**
@@ -26,6 +29,7 @@ export const assembleAggregation = (
   streamAggregate: createStreamAggregateHandler({
     store: ports.store,
     rejects: ports.rejects,
+    ...(ports.shards ? { shards: ports.shards } : {}),
     ...(options.spec ? { spec: options.spec } : {}),
     ...(options.parallelizationFactor === undefined
       ? {}

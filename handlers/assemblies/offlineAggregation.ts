@@ -7,6 +7,7 @@ import {
 import { InMemoryDynamoDb } from "../../adapters/localAws/services/InMemoryDynamoDb.js";
 import { InMemoryAggregateStore } from "../../adapters/memory/InMemoryAggregateStore.js";
 import { InMemoryRejectSink } from "../../adapters/memory/InMemoryRejectSink.js";
+import { InMemoryStreamShards } from "../../adapters/memory/InMemoryStreamShards.js";
 import { isMarker, markerLayoutOf } from "../../domain/aggregateMarkers.js";
 import { type AggregateSpec, seedAggregateSpec } from "../../domain/aggregateSpec.js";
 import type { AttributeMap } from "../../domain/attributeValue.js";
@@ -41,6 +42,8 @@ export const aggregationServices = (
     layout,
     db,
     store,
+    /** The streams' shards, as the handler reads them back. */
+    shards: new InMemoryStreamShards(db),
     /** The totals, marker items and watermark attributes left out. */
     totals: (): ReadonlyArray<AttributeMap> =>
       db
@@ -66,7 +69,7 @@ export const offlineAggregation = (
   const services = aggregationServices(options.spec ? { spec: options.spec } : {});
   const rejects = new InMemoryRejectSink();
   const { streamAggregate } = assembleAggregation(
-    { store: services.store, rejects },
+    { store: services.store, rejects, shards: services.shards },
     { spec: services.spec },
   );
   const runner = new StreamEventSourceRunner<DynamoDBRecord>(

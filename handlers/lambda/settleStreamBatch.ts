@@ -35,6 +35,8 @@ export const settleStreamBatch = async <R>(
   checkpoint: number | undefined,
   rejected: ReadonlyArray<IndexedReject>,
   rejectionOf: (error: InvalidRecord, record: R | undefined) => RejectedRecord,
+  /** Positions of rejects the use case already stored (counted, not handed to the sink again). */
+  stored: ReadonlyArray<number> = [],
 ): Promise<SettledStreamBatch> => {
   const { rejectsNow, response } = streamResponse(
     records.length,
@@ -48,7 +50,7 @@ export const settleStreamBatch = async <R>(
     response,
     sequenceNumberAt,
   );
-  const rejectedAt = rejectsNow.map((r) => r.index);
+  const rejectedAt = [...rejectsNow.map((r) => r.index), ...stored];
   return {
     rejectsNow,
     response,

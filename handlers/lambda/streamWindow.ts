@@ -1,5 +1,6 @@
-import type { DynamoDBBatchResponse, DynamoDBStreamEvent } from "aws-lambda";
+import type { DynamoDBBatchResponse, DynamoDBRecord, DynamoDBStreamEvent } from "aws-lambda";
 import type { StreamWindowFields } from "../../domain/streamWindowFields.js";
+import type { StreamRecordRef } from "../../ports/streamShards.js";
 
 /**
  * A DynamoDB stream event, with the tumbling-window fields when the mapping has a window.
@@ -43,4 +44,26 @@ export const withWindowState = (
   const { shardId, window, state } = windowFieldsOf(event);
   if (shardId === undefined && window === undefined) return response;
   return { ...response, state: typeof state === "object" && state !== null ? state : {} };
+};
+
+/**
+ * The first record of a DynamoDB stream batch that names its stream, event and sequence number,
+ * as a shard lookup needs it; undefined when none does.
+ * @example streamRecordRefOf(event.Records)?.streamArn // "arn:aws:dynamodb:…:table/orders/stream/…"
+ */
+export const streamRecordRefOf = (
+  records: ReadonlyArray<DynamoDBRecord>,
+): StreamRecordRef | undefined => {
+  for (const record of records) {
+    if (typeof record !== "object" || record === null) continue;
+    const { eventSourceARN: streamArn, eventID: eventId } = record;
+    const sequenceNumber = record.dynamodb?.SequenceNumber;
+    if (
+      typeof streamArn === "string" &&
+      typeof eventId === "string" &&
+      typeof sequenceNumber === "string"
+    )
+      return { streamArn, eventId, sequenceNumber };
+  }
+  return undefined;
 };

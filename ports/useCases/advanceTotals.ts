@@ -8,7 +8,7 @@ import {
   pendingPast,
 } from "../../domain/totalWatermarks.js";
 import type { AggregateStore } from "../aggregateStore.js";
-import type { AggregationReport } from "./applyAggregates.js";
+import type { AggregationBatch, AggregationReport } from "./aggregationReport.js";
 import { inParallel } from "./inParallel.js";
 
 /** Totals written at once (each its own UpdateItem). */
@@ -23,6 +23,8 @@ interface TotalResult {
   /** The first contribution not durably applied (the write failed). */
   readonly pendingFrom?: Contribution;
   readonly error?: PipelineError;
+  /** Markers stamped the total: its records not yet applied go to marker mode. */
+  readonly markerStamped?: boolean;
 }
 
 const merge = (a: TotalResult, b: TotalResult): TotalResult => ({
@@ -47,15 +49,18 @@ const NOTHING: TotalResult = { writes: 0, skipped: [], rejected: [] };
  * EVERY total, so the resume point is the earliest such record over the failed totals; totals
  * written past it skip those records on redelivery. A total the
  * store refuses as invalid (e.g. beyond 38 digits) is retried record by record, so only the
- * culprit is rejected (for that total; its delta to another total stands).
+ * culprit is rejected (for that total; its delta to another total stands): its reject is stored
+ * (`batch.rejectRecord`) BEFORE the watermark moves past it, then the watermark is moved to it
+ * (a zero write), so no delivery skips it unreported nor rejects it twice. A total markers
+ * stamped in the last 25 hours is left to marker mode: its keys come back in `markerTotals`.
  *
  * @example
- * const report = await advanceTotals(store)(records, "shardId-00000001")();
+ * const report = await advanceTotals(store, batch)(records, "shardId-00000001")();
  */
 export const advanceTotals =
-  (store: AggregateStore) =>
+  (store: AggregateStore, batch: AggregationBatch) =>
   (records: ReadonlyArray<RecordDeltas>, shardId: string) =>
-  async (): Promise<AggregationReport> => {
+  async (): Promise<AggregationReport & { readonly markerTotals: ReadonlyArray<AttributeMap> }> => {
     const advance = async (
       key: AttributeMap,
       contributions: ReadonlyArray<Contribution>,
@@ -83,15 +88,22 @@ export const advanceTotals =
           watermark = outcome.right.watermark;
           continue;
         }
+        if (E.isRight(outcome) && outcome.right._tag === "MarkerStamped")
+          return result({ markerStamped: true });
         if (E.isRight(outcome)) {
           writes += 1;
           return result();
         }
         const error = outcome.left;
         if (error._tag !== "InvalidRecord") return result({ pendingFrom: pending.first, error });
-        if (pending.contributions.length === 1)
-          return result({ rejected: [{ ...error, recordId: pending.first.eventId }] });
-        return merge(result(), await oneByOne(key, pending.contributions));
+        if (pending.contributions.length > 1)
+          return merge(result(), await oneByOne(key, pending.contributions));
+        const reject = { ...error, recordId: pending.first.eventId };
+        const stored = await batch.rejectRecord(reject.recordId, reject)();
+        if (E.isLeft(stored)) return result({ pendingFrom: pending.first, error: stored.left });
+        const { padded } = pending.first;
+        await store.advance({ key, amount: "0", shardId, first: padded, last: padded })();
+        return result({ rejected: [reject] });
       }
     };
 
@@ -103,18 +115,21 @@ export const advanceTotals =
       let result = NOTHING;
       for (const contribution of contributions) {
         result = merge(result, await advance(key, [contribution]));
-        if (result.pendingFrom !== undefined) return result;
+        if (result.pendingFrom !== undefined || result.markerStamped) return result;
       }
       return result;
     };
 
-    const results = await inParallel(contributionsByTotal(records), TOTALS_IN_FLIGHT, (total) =>
+    const totals = contributionsByTotal(records);
+    const results = await inParallel(totals, TOTALS_IN_FLIGHT, (total) =>
       advance(total.key, total.contributions),
     );
     const report = {
       transactions: results.reduce((n, r) => n + r.writes, 0),
       duplicates: new Set(results.flatMap((r) => r.skipped)).size,
       rejected: results.flatMap((r) => r.rejected),
+      mode: "watermark" as const,
+      markerTotals: totals.flatMap((total, i) => (results[i]?.markerStamped ? [total.key] : [])),
     };
     const error = results.find((r) => r.error !== undefined)?.error;
     const resume = results

@@ -1,96 +1,51 @@
-import * as E from "fp-ts/lib/Either.js";
 import type { Task } from "fp-ts/lib/Task.js";
-import { chunkOf, planChunks } from "../../domain/aggregateChunks.js";
 import type { RecordDeltas } from "../../domain/aggregateDeltas.js";
 import { increasing } from "../../domain/aggregateWatermark.js";
-import { type InvalidRecord, type PipelineError, transient } from "../../domain/errors.js";
+import { canonicalKey } from "../../domain/attributeValue.js";
 import type { AggregateStore } from "../aggregateStore.js";
 import { advanceTotals } from "./advanceTotals.js";
+import { type AggregationBatch, type AggregationReport, earlierStop } from "./aggregationReport.js";
+import { applyWithMarkers } from "./applyWithMarkers.js";
 
 /**
- * What {@link applyAggregates} did with a batch.
- * @example const report: AggregationReport = { transactions: 2, duplicates: 0, rejected: [] };
- */
-export interface AggregationReport {
-  /** Writes committed: transactions (marker mode) or conditional updates (watermark mode). */
-  readonly transactions: number;
-  /** Records found already applied (a redelivery) and skipped. */
-  readonly duplicates: number;
-  /** Records the store refused as invalid on their own (e.g. a total overflowing 38 digits). */
-  readonly rejected: ReadonlyArray<InvalidRecord>;
-  /** Set when it stopped early: the failure, and the sequence number Lambda must resume from. */
-  readonly stopped?: { readonly error: PipelineError; readonly resumeAt: string };
-}
-
-type Stop = NonNullable<AggregationReport["stopped"]>;
-
-/**
- * Applies a batch's deltas exactly once in effect. Chunks are written in stream order, each in
- * one transaction with its records' markers. A refused transaction names the markers that exist
- * (records applied by an earlier delivery): those records are dropped and the rest is retried.
- * The first chunk that fails transiently stops the batch: everything before it is durable, and
- * Lambda resumes at its first record. A crash at any point is safe for the same reason. A chunk
- * the store rejects as invalid is retried record by record, so only the culprit is rejected.
+ * Applies a batch's deltas exactly once in effect, in the bookkeeping the batch allows, each
+ * honouring the other's (ports/aggregateStore.ts), so a delivery that spans a change of the
+ * mapping (tumbling window added or removed, ParallelizationFactor changed) is never applied
+ * twice:
  *
- * Given the shard the batch comes from (`shardId`, with its sequence numbers increasing: Lambda
- * passes it in tumbling-window invocations), watermark mode instead: {@link advanceTotals}, one
- * conditional update per total and no marker. Otherwise, or when the sequence numbers are not
- * increasing 1-to-40-digit numbers, marker mode.
+ * - watermark mode ({@link advanceTotals}, one conditional update per total) when the event names
+ *   its shard, the shard's batches are known to run one at a time (`batch.sequential`: the
+ *   ParallelizationFactor is 1) and the sequence numbers increase; totals that markers stamped in
+ *   the last 25 hours then take the records that touch them in marker mode, after the watermark
+ *   writes, guarded by the shard's watermarks;
+ * - marker mode ({@link applyWithMarkers}) otherwise: no window, a ParallelizationFactor above 1
+ *   or not known (a guess that the batches are sequential could lose records, so it is never
+ *   made), or sequence numbers that a watermark cannot hold.
+ *
+ * The report's `stopped` is the earliest record Lambda must resume at.
  *
  * @example
- * const report = await applyAggregates(store)(changes.map((c) => deltasOf(spec, c)))();
+ * const report = await applyAggregates(store)(changes.map((c) => deltasOf(spec, c)), batch)();
  */
 export const applyAggregates =
   (store: AggregateStore) =>
-  (records: ReadonlyArray<RecordDeltas>, shardId?: string): Task<AggregationReport> =>
+  (records: ReadonlyArray<RecordDeltas>, batch: AggregationBatch): Task<AggregationReport> =>
   async () => {
-    if (shardId !== undefined && increasing(records.map((r) => r.sequenceNumber)))
-      return advanceTotals(store)(records, shardId)();
-    let transactions = 0;
-    let duplicates = 0;
-    const rejected: InvalidRecord[] = [];
-
-    const applyGroup = async (group: ReadonlyArray<RecordDeltas>): Promise<Stop | undefined> => {
-      let pending = group;
-      while (pending.length > 0) {
-        const chunk = chunkOf(pending);
-        const outcome = await store.apply(chunk)();
-        if (E.isLeft(outcome)) {
-          const error = outcome.left;
-          if (error._tag !== "InvalidRecord") return { error, resumeAt: chunk.firstSequenceNumber };
-          const [only] = pending;
-          if (pending.length === 1 && only !== undefined) {
-            rejected.push({ ...error, recordId: only.eventId });
-            return undefined;
-          }
-          for (const record of pending) {
-            const stop = await applyGroup([record]);
-            if (stop !== undefined) return stop;
-          }
-          return undefined;
-        }
-        if (outcome.right._tag === "Applied") {
-          transactions += 1;
-          return undefined;
-        }
-        const applied = new Set(outcome.right.markers);
-        const rest = pending.filter((record) => !applied.has(record.eventId));
-        if (rest.length === pending.length) {
-          const error = transient(
-            "TransactWriteItems",
-            "refused without naming an existing marker",
-          );
-          return { error, resumeAt: chunk.firstSequenceNumber };
-        }
-        duplicates += pending.length - rest.length;
-        pending = rest;
-      }
-      return undefined;
+    const { shardId } = batch;
+    const watermarks =
+      shardId !== undefined && batch.sequential && increasing(records.map((r) => r.sequenceNumber));
+    if (!watermarks) return applyWithMarkers(store, batch)(records)();
+    const { markerTotals, ...advanced } = await advanceTotals(store, batch)(records, shardId)();
+    if (markerTotals.length === 0) return advanced;
+    const stamped = new Set(markerTotals.map(canonicalKey));
+    const touching = records.filter((r) => r.deltas.some((d) => stamped.has(canonicalKey(d.key))));
+    const marked = await applyWithMarkers(store, batch)(touching)();
+    const stopped = earlierStop(advanced.stopped, marked.stopped);
+    return {
+      transactions: advanced.transactions + marked.transactions,
+      duplicates: advanced.duplicates + marked.duplicates,
+      rejected: [...advanced.rejected, ...marked.rejected],
+      ...(stopped === undefined ? {} : { stopped }),
+      mode: "watermark+markers",
     };
-
-    for (const group of planChunks(records)) {
-      const stopped = await applyGroup(group);
-      if (stopped !== undefined) return { transactions, duplicates, rejected, stopped };
-    }
-    return { transactions, duplicates, rejected };
   };

@@ -5,6 +5,7 @@ import { seedOrders } from "../../bin/scenarioData.js";
 import { isMarker, markerLayoutOf } from "../../domain/aggregateMarkers.js";
 import { seedAggregateSpec } from "../../domain/aggregateSpec.js";
 import type { AttributeMap } from "../../domain/attributeValue.js";
+import { withoutWatermarks } from "../../domain/totalWatermarks.js";
 import { handler as streamAggregate } from "../../handlers/streamAggregate.js";
 import {
   deliveredTwice,
@@ -29,9 +30,9 @@ describe("aggregation on the emulators: orders stream → streamAggregate → to
   let poller: DynamoDbStreamPoller;
 
   const totals = async () =>
-    (await scanTable(c.dynamodb, totalsTable, totalsKey)).filter(
-      (item) => !isMarker(markerLayoutOf(seedAggregateSpec), item),
-    );
+    (await scanTable(c.dynamodb, totalsTable, totalsKey))
+      .filter((item) => !isMarker(markerLayoutOf(seedAggregateSpec), item))
+      .map(withoutWatermarks);
 
   beforeAll(async () => {
     ({ streamArn } = await createKeyedTable(

@@ -6,7 +6,7 @@ import { applyChanges, createKeyedTable, scanTable } from "../../bin/emulatorRes
 import { seedOrders } from "../../bin/scenarioData.js";
 import { isMarker, markerLayoutOf } from "../../domain/aggregateMarkers.js";
 import { seedAggregateSpec } from "../../domain/aggregateSpec.js";
-import { WATERMARK_ATTRIBUTE_PREFIX } from "../../domain/totalWatermarks.js";
+import { shardWatermarks } from "../../domain/regimeStamps.js";
 import { quickStreamPolling, setHandlerEnvironment } from "../support/awsPipelines.js";
 import { emulatorClients, uniqueName } from "../support/emulators.js";
 
@@ -50,10 +50,8 @@ describe("streamAggregate in tumbling-window invocations, on DynamoDB Local", ()
         .filter((item) => !isMarker(layout, item))
         .map((item) => [item.item_number, item.quantity]),
       markers: items.filter((item) => isMarker(layout, item)).length,
-      /** Watermark attributes, over all totals. */
-      watermarks: items.flatMap((item) =>
-        Object.keys(item).filter((name) => name.startsWith(WATERMARK_ATTRIBUTE_PREFIX)),
-      ).length,
+      /** Shard watermarks, over all totals. */
+      watermarks: items.flatMap((item) => shardWatermarks(item)).length,
     };
   };
   const seedTotals = [
@@ -93,7 +91,7 @@ describe("streamAggregate in tumbling-window invocations, on DynamoDB Local", ()
     expect(records).toHaveLength(4);
     const totals = uniqueName("totals");
     await createKeyedTable(c.dynamodb, totals, totalsKey);
-    const handler = await coldStart({ TOTALS_TABLE: totals });
+    const handler = await coldStart({ TOTALS_TABLE: totals, PARALLELIZATION_FACTOR: "1" });
     const context = localContext("streamAggregate", 60_000);
     expect(await handler(windowEvent(records.slice(0, 3), { seen: "1" }), context)).toEqual({
       batchItemFailures: [],
@@ -109,7 +107,7 @@ describe("streamAggregate in tumbling-window invocations, on DynamoDB Local", ()
   it("watermark mode, two shards into one totals table: each total keeps one watermark per shard", async () => {
     const totals = uniqueName("totals");
     await createKeyedTable(c.dynamodb, totals, totalsKey);
-    const handler = await coldStart({ TOTALS_TABLE: totals });
+    const handler = await coldStart({ TOTALS_TABLE: totals, PARALLELIZATION_FACTOR: "1" });
     const context = localContext("streamAggregate", 60_000);
     // Another table's stream (shard B) with the same orders: its sequence numbers may be lower
     // or higher than shard A's; neither shard's watermark may hide the other's records.

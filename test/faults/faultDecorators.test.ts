@@ -183,7 +183,11 @@ describe("FaultyAggregateStore, FaultyJobRunner, FaultyObjectStore", () => {
       FaultPlan.schedule(["transactionCanceled", "crashAfter"]),
     );
     const key = { order_date: { S: "2026-11-21" }, item_number: { S: "i" } };
-    const chunk = { markers: ["e1"], updates: [{ key, amount: "5" }], firstSequenceNumber: "1" };
+    const chunk = {
+      markers: ["e1"],
+      updates: [{ key, amount: "5", guard: { _tag: "None" } as const }],
+      firstSequenceNumber: "1",
+    };
     const refused = await store.apply(chunk)();
     expect(refused).toMatchObject(
       E.left({ _tag: "Transient", reason: expect.stringMatching(/^TransactionCanceledException/) }),

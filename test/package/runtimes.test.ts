@@ -7,6 +7,7 @@ import { GetJobRunsCommand } from "@aws-sdk/client-glue";
 import { PutObjectCommand } from "@aws-sdk/client-s3";
 import { ReceiveMessageCommand } from "@aws-sdk/client-sqs";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { fromSdkItem } from "../../adapters/aws/sdkAttributes.js";
 import { objectCreatedEvent } from "../../adapters/localAws/services/s3Notification.js";
 import {
   createBucket,
@@ -20,7 +21,7 @@ import { LAMBDA_NODE_MAJORS, nodeBinary } from "../../bin/nodeRuntimes.js";
 import { csvBody, csvSchema } from "../../bin/scenarioData.js";
 import { marshalJson } from "../../domain/attributeValue.js";
 import { EVENT_LOG_KEY_SCHEMA } from "../../domain/eventLog.js";
-import { WATERMARK_ATTRIBUTE_PREFIX } from "../../domain/totalWatermarks.js";
+import { shardWatermarks } from "../../domain/regimeStamps.js";
 import { emulatorClients, emulatorEndpoints, uniqueName } from "../support/emulators.js";
 import { kinesisEvent, kinesisRecord } from "../support/kinesis.js";
 import {
@@ -113,7 +114,7 @@ const cases: Record<EntryPointName, () => Promise<RuntimeCase>> = {
     // As AggregationPipeline deploys it: a tumbling window, so the event names its shard
     // (watermark mode: one conditional UpdateItem carrying the total's watermark).
     return {
-      env: { TOTALS_TABLE: name },
+      env: { TOTALS_TABLE: name, PARALLELIZATION_FACTOR: "1" },
       event: {
         Records: [rawRecord(change("INSERT", { newImage: inserted }))],
         shardId: "shardId-00000001700000000000-00000001",
@@ -129,9 +130,7 @@ const cases: Record<EntryPointName, () => Promise<RuntimeCase>> = {
           new GetItemCommand({ TableName: name, Key: key, ConsistentRead: true }),
         );
         expect(stored.Item?.quantity).toEqual({ N: "10" });
-        expect(
-          Object.keys(stored.Item ?? {}).filter((n) => n.startsWith(WATERMARK_ATTRIBUTE_PREFIX)),
-        ).toHaveLength(1);
+        expect(shardWatermarks(fromSdkItem(stored.Item ?? {}))).toHaveLength(1);
       },
     };
   },

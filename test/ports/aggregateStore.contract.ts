@@ -1,9 +1,9 @@
 import * as E from "fp-ts/lib/Either.js";
 import { describe, expect, it } from "vitest";
-import type { AggregateChunk } from "../../domain/aggregateChunks.js";
+import type { AggregateChunk, WatermarkGuard } from "../../domain/aggregateChunks.js";
 import { paddedSequence } from "../../domain/aggregateWatermark.js";
 import type { AttributeMap } from "../../domain/attributeValue.js";
-import { WATERMARK_ATTRIBUTE_PREFIX } from "../../domain/totalWatermarks.js";
+import { shardWatermarks } from "../../domain/regimeStamps.js";
 import type { AggregateStore, TotalAdvance } from "../../ports/aggregateStore.js";
 
 /** A store under test, with a way to read back one total (undefined when absent). */
@@ -22,11 +22,32 @@ const key = (day: string, item: string): AttributeMap => ({
 const chunk = (
   markers: ReadonlyArray<string>,
   updates: ReadonlyArray<[AttributeMap, string]>,
+  guard: WatermarkGuard = { _tag: "None" },
 ): AggregateChunk => ({
   markers,
-  updates: updates.map(([k, amount]) => ({ key: k, amount })),
+  updates: updates.map(([k, amount]) => ({ key: k, amount, guard })),
   firstSequenceNumber: "1",
 });
+
+const seq = (n: number) => paddedSequence(`1${String(n).padStart(20, "0")}`) ?? "";
+const advance = (
+  k: AttributeMap,
+  amount: string,
+  shardId: string,
+  first: number,
+  last: number,
+): TotalAdvance => ({
+  key: k,
+  amount,
+  shardId,
+  first: seq(first),
+  last: seq(last),
+});
+
+const refused = (
+  markers: ReadonlyArray<string>,
+  more: { covered?: unknown[]; watermarked?: unknown[] } = {},
+) => E.right({ _tag: "Refused", markers, covered: [], watermarked: [], ...more });
 
 /**
  * The AggregateStore contract, run against every adapter (in memory and DynamoDB). The totals
@@ -66,7 +87,7 @@ export const aggregateStoreContract = (
           ],
         ),
       )();
-      expect(again).toEqual(E.right({ _tag: "AlreadyApplied", markers: ["e1"] }));
+      expect(again).toEqual(refused(["e1"]));
       expect(await total(key("d", "a"))).toBe("10");
       expect(await total(key("d", "c"))).toBeUndefined();
     });
@@ -104,22 +125,8 @@ export const aggregateStoreContract = (
     });
 
     describe("watermark mode (advance)", () => {
-      const seq = (n: number) => paddedSequence(`1${String(n).padStart(20, "0")}`) ?? "";
-      const advance = (
-        k: AttributeMap,
-        amount: string,
-        shardId: string,
-        first: number,
-        last: number,
-      ): TotalAdvance => ({
-        key: k,
-        amount,
-        shardId,
-        first: seq(first),
-        last: seq(last),
-      });
       const watermarkNames = (item: AttributeMap | undefined) =>
-        Object.keys(item ?? {}).filter((name) => name.startsWith(WATERMARK_ATTRIBUTE_PREFIX));
+        shardWatermarks(item ?? {}).map((w) => w.attribute);
 
       it("adds the amount and moves the total's watermark in one write", async () => {
         const { store, total, item } = await fixture();
@@ -182,6 +189,109 @@ export const aggregateStoreContract = (
         expect(await store.advance(advance(key("d", "a"), big, "shardId-A", 2, 2))()).toEqual(
           E.right({ _tag: "BehindWatermark", watermark: seq(3) }),
         );
+      });
+    });
+
+    describe("each bookkeeping honours the other's", () => {
+      it("a marker transaction that knows the shard refuses records its watermark covers, naming it", async () => {
+        const { store, total } = await fixture();
+        await store.advance(advance(key("d", "a"), "5", "shardId-A", 10, 20))();
+        const at = (first: number): WatermarkGuard => ({
+          _tag: "ShardWatermarkAtOrPast",
+          shardId: "shardId-A",
+          first: seq(first),
+        });
+        for (const first of [10, 20])
+          expect(await store.apply(chunk(["e1"], [[key("d", "a"), "7"]], at(first)))()).toEqual(
+            refused([], { covered: [{ key: key("d", "a"), watermark: seq(20) }] }),
+          );
+        expect(await total(key("d", "a"))).toBe("5");
+        // Another shard's watermark does not cover it; past the watermark, it applies.
+        const other: WatermarkGuard = {
+          _tag: "ShardWatermarkAtOrPast",
+          shardId: "shardId-B",
+          first: seq(1),
+        };
+        expect(await store.apply(chunk(["e2"], [[key("d", "a"), "1"]], other))()).toEqual(
+          E.right({ _tag: "Applied" }),
+        );
+        expect(await store.apply(chunk(["e3"], [[key("d", "b"), "1"]], at(21)))()).toEqual(
+          E.right({ _tag: "Applied" }),
+        );
+        expect(await total(key("d", "a"))).toBe("6");
+      });
+
+      it("a watermark write refuses a total markers wrote in the last 25 hours, and nothing is written", async () => {
+        let now = Date.UTC(2026, 10, 30);
+        const { store, total } = await fixture(() => now);
+        await store.apply(chunk(["e1"], [[key("d", "a"), "3"]]))();
+        expect(await store.advance(advance(key("d", "a"), "5", "shardId-A", 10, 20))()).toEqual(
+          E.right({ _tag: "MarkerStamped" }),
+        );
+        expect(await total(key("d", "a"))).toBe("3");
+        now += 24 * 3600_000;
+        expect(await store.advance(advance(key("d", "a"), "5", "shardId-A", 10, 20))()).toEqual(
+          E.right({ _tag: "MarkerStamped" }),
+        );
+        now += 2 * 3600_000;
+        expect(await store.advance(advance(key("d", "a"), "5", "shardId-A", 10, 20))()).toEqual(
+          E.right({ _tag: "Applied" }),
+        );
+        expect(await total(key("d", "a"))).toBe("8");
+      });
+
+      it("a marker transaction that does not know the shard refuses a total a watermark write stamped, returning its watermarks", async () => {
+        let now = Date.UTC(2026, 10, 30);
+        const { store, total } = await fixture(() => now);
+        await store.advance(advance(key("d", "a"), "5", "shardId-A", 10, 20))();
+        const outcome = await store.apply(
+          chunk(["e1"], [[key("d", "a"), "7"]], { _tag: "RecentWatermarkWrite" }),
+        )();
+        const refusal =
+          E.isRight(outcome) && outcome.right._tag === "Refused" ? outcome.right : undefined;
+        expect(refusal?.markers).toEqual([]);
+        const [seen] = refusal?.watermarked ?? [];
+        expect(seen?.key).toEqual(key("d", "a"));
+        expect(seen?.watermarks.map((w) => w.padded)).toEqual([seq(20)]);
+        expect(await total(key("d", "a"))).toBe("5");
+        // A watermark write since the stamp was seen: refused again, with the new stamp.
+        now += 1000;
+        await store.advance(advance(key("d", "a"), "1", "shardId-B", 1, 1))();
+        const again = await store.apply(
+          chunk(["e2"], [[key("d", "a"), "7"]], {
+            _tag: "WatermarkStampChanged",
+            stamp: seen?.stamp,
+          }),
+        )();
+        const [newer] =
+          E.isRight(again) && again.right._tag === "Refused" ? again.right.watermarked : [];
+        expect(newer?.stamp).not.toEqual(seen?.stamp);
+        expect(newer?.watermarks).toHaveLength(2);
+        expect(await total(key("d", "a"))).toBe("6");
+        // Judged not covered: written while the stamp stays the one seen.
+        expect(
+          await store.apply(
+            chunk(["e2"], [[key("d", "a"), "7"]], {
+              _tag: "WatermarkStampChanged",
+              stamp: newer?.stamp,
+            }),
+          )(),
+        ).toEqual(E.right({ _tag: "Applied" }));
+        expect(await total(key("d", "a"))).toBe("13");
+        // Still stamped within 25 hours: refused.
+        now += 24 * 3600_000;
+        const stillRecent = await store.apply(
+          chunk(["e3"], [[key("d", "a"), "1"]], { _tag: "RecentWatermarkWrite" }),
+        )();
+        expect(E.isRight(stillRecent) && stillRecent.right._tag).toBe("Refused");
+        // 25 hours without a watermark write: the stamp no longer speaks for any record.
+        now += 2 * 3600_000;
+        expect(
+          await store.apply(
+            chunk(["e3"], [[key("d", "a"), "1"]], { _tag: "RecentWatermarkWrite" }),
+          )(),
+        ).toEqual(E.right({ _tag: "Applied" }));
+        expect(await total(key("d", "a"))).toBe("14");
       });
     });
   });

@@ -36,6 +36,8 @@ export interface StreamSideOptions<R> {
 export interface RigStreamSide<R> extends StreamSide<R> {
   /** Every shard until idle; `onFailed` runs after an invocation that failed (time passes…). */
   drainStreams(onFailed?: () => void): Promise<void>;
+  /** The mapping updated: every shard's runner restarts from its checkpoint with these settings. */
+  remap(mapping: StreamSideOptions<R>["mapping"], window: StreamSideOptions<R>["window"]): void;
 }
 
 /**
@@ -93,6 +95,10 @@ export const streamSide = <R>(
           ),
         );
       }
+    },
+    remap: (mapping, window) => {
+      for (const [index, runner] of runners.entries())
+        runner.reconfigure({ ...mapping, ...(window ? { window: window(index) } : {}) });
     },
     drainStreams: async (onFailed) => {
       for (const [shard] of shards.entries())

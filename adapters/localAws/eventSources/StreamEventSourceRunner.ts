@@ -78,15 +78,33 @@ export class StreamEventSourceRunner<R> {
   private checkpoint: string | undefined;
   private attempt = 0;
   private limit: number;
-  private readonly windows: WindowTracker | undefined;
+  private windows: WindowTracker | undefined;
 
   constructor(
     private readonly shard: ShardReader<R>,
     private readonly handler: StreamHandler<R>,
-    private readonly options: StreamRunnerOptions<R>,
+    private options: StreamRunnerOptions<R>,
   ) {
     this.limit = options.batchSize;
     this.windows = options.window === undefined ? undefined : new WindowTracker(options.window);
+  }
+
+  /**
+   * The mapping was updated (UpdateEventSourceMapping): polling restarts from the checkpoint with
+   * the new settings; a batch being halved, the open window and its state are dropped.
+   * @example runner.reconfigure({ parallelizationFactor: 2 }) // the window removed, PF 2
+   */
+  reconfigure(
+    settings: Pick<
+      StreamRunnerOptions<R>,
+      "bisectOnError" | "parallelizationFactor" | "order" | "window"
+    >,
+  ): void {
+    const { bisectOnError, parallelizationFactor, order, window, ...kept } = this.options;
+    this.options = { ...kept, ...settings };
+    this.limit = this.options.batchSize;
+    this.attempt = 0;
+    this.windows = settings.window === undefined ? undefined : new WindowTracker(settings.window);
   }
 
   /** The event Lambda would build for these records now (window fields included, if any). */

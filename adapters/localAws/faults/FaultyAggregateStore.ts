@@ -23,11 +23,13 @@ import { type FaultSite, faultyCall } from "./faultyCalls.js";
 export class FaultyAggregateStore implements AggregateStore {
   private readonly site: FaultSite;
   private readonly updateSite: FaultSite;
+  readonly aggregationId: string | undefined;
 
   constructor(
     private readonly inner: AggregateStore,
     plan: FaultPlan,
   ) {
+    this.aggregationId = inner.aggregationId;
     this.site = { plan, port: "AggregateStore", operation: "TransactWriteItems" };
     this.updateSite = { plan, port: "AggregateStore", operation: "UpdateItem" };
   }

@@ -4,18 +4,11 @@ import {
   type KeySchema,
   MAX_ITEM_BYTES,
 } from "../../../domain/attributeValue.js";
-import { addNumbers } from "../../../domain/decimal.js";
 import type { ItemUpdate } from "./dynamoDbExpressions.js";
 import { type DynamoStreamRecord, InMemoryTableStream } from "./InMemoryTableStream.js";
-import {
-  checkedItem,
-  checkedNumber,
-  itemKeyOf,
-  type KeyTypes,
-  keyIdOf,
-  normalizeItem,
-} from "./itemRules.js";
-import { InMemoryServiceError } from "./serviceError.js";
+import { checkedItem, itemKeyOf, type KeyTypes, keyIdOf, normalizeItem } from "./itemRules.js";
+import { addUpdate, updatedItem } from "./itemUpdates.js";
+import { type CancellationReason, InMemoryServiceError } from "./serviceError.js";
 
 /** A condition on the current item (undefined when absent), like a ConditionExpression. */
 export type ItemCondition = (existing: AttributeMap | undefined) => boolean;
@@ -35,18 +28,20 @@ export type TransactAction =
       readonly condition?: ItemCondition;
     }
   | {
-      readonly kind: "add";
+      readonly kind: "update";
       readonly table: string;
       readonly key: AttributeMap;
-      readonly attribute: string;
-      readonly delta: string;
+      readonly update: ItemUpdate;
       readonly condition?: ItemCondition;
+      /** ReturnValuesOnConditionCheckFailure: ALL_OLD (the item is in the cancellation reason). */
+      readonly returnOldOnFailure?: boolean;
     }
   | {
       readonly kind: "check";
       readonly table: string;
       readonly key: AttributeMap;
       readonly condition: ItemCondition;
+      readonly returnOldOnFailure?: boolean;
     };
 
 /** One request of {@link InMemoryDynamoDb.batchWrite}. */
@@ -143,6 +138,11 @@ export class InMemoryDynamoDb {
     return stream;
   }
 
+  /** The stream with this ARN, if a table has it. */
+  streamByArn(arn: string): InMemoryTableStream | undefined {
+    return [...this.tables.values()].find((t) => t.stream?.arn === arn)?.stream;
+  }
+
   /** PutItem. Returns false when the condition fails. */
   put(table: string, item: AttributeMap, condition?: ItemCondition): boolean {
     return this.single("PutItem", {
@@ -165,7 +165,12 @@ export class InMemoryDynamoDb {
 
   /** UpdateItem `ADD attribute :delta` (creates the item when absent). */
   add(table: string, key: AttributeMap, attribute: string, delta: string): boolean {
-    return this.single("UpdateItem", { kind: "add", table, key, attribute, delta });
+    return this.single("UpdateItem", {
+      kind: "update",
+      table,
+      key,
+      update: addUpdate(attribute, delta),
+    });
   }
 
   /**
@@ -189,40 +194,7 @@ export class InMemoryDynamoDb {
       this.usage.writeUnits += Math.max(1, Math.ceil((old ? itemSize(old) : 0) / 1024));
       return { applied: false, item: old };
     }
-    const keyNames = new Set(Object.keys(normalizeItem(key)));
-    const touched = [
-      ...update.add.map((a) => a.attribute),
-      ...update.set.map((a) => a.attribute),
-      ...update.remove,
-    ];
-    if (touched.some((name) => keyNames.has(name)))
-      throw new InMemoryServiceError(
-        "ValidationException",
-        "Cannot update attribute: it is part of the key",
-      );
-    if (new Set(touched).size !== touched.length)
-      throw new InMemoryServiceError(
-        "ValidationException",
-        "Two document paths overlap in the update expression",
-      );
-    const next: Record<string, AttributeMap[string]> = { ...(old ?? normalizeItem(key)) };
-    for (const { attribute, delta } of update.add) {
-      const current = next[attribute];
-      if (current !== undefined && !("N" in current))
-        throw new InMemoryServiceError(
-          "ValidationException",
-          `ADD on non-number attribute ${attribute}`,
-        );
-      next[attribute] = { N: checkedNumber(addNumbers(current?.N ?? "0", delta)) };
-    }
-    for (const { attribute, value } of update.set) next[attribute] = value;
-    for (const attribute of update.remove) delete next[attribute];
-    const item = normalizeItem(checkedItem(next));
-    if (itemSize(item) > MAX_ITEM_BYTES)
-      throw new InMemoryServiceError(
-        "ValidationException",
-        "Item size has exceeded the maximum allowed size",
-      );
+    const item = updatedItem(old, key, update);
     this.commit({ t, id, key, old, next: item, changes: true }, 1);
     return { applied: true, item };
   }
@@ -258,16 +230,19 @@ export class InMemoryDynamoDb {
         "ValidationException",
         `transaction of ${bytes} bytes exceeds 4 MB`,
       );
-    const reasons = prepared.map(({ action, t, key }) =>
-      action.condition === undefined ||
-      action.condition(t.items.get(this.keyId(t, key, action.table)))
-        ? "None"
-        : "ConditionalCheckFailed",
-    );
+    const reasons = prepared.map(({ action, t, key }): CancellationReason => {
+      const old = t.items.get(this.keyId(t, key, action.table));
+      if (action.condition === undefined || action.condition(old)) return "None";
+      const withOld =
+        action.kind !== "put" && action.kind !== "delete" && action.returnOldOnFailure;
+      return withOld && old !== undefined
+        ? { Code: "ConditionalCheckFailed", Item: old }
+        : "ConditionalCheckFailed";
+    });
     if (reasons.some((reason) => reason !== "None"))
       throw new InMemoryServiceError(
         "TransactionCanceledException",
-        `Transaction cancelled, please refer cancellation reasons for specific reasons [${reasons.join(", ")}]`,
+        `Transaction cancelled, please refer cancellation reasons for specific reasons [${reasons.map((r) => (typeof r === "string" ? r : r.Code)).join(", ")}]`,
         reasons,
       );
     const writes = prepared.map(({ action, t, key }) => this.plan(action, t, key));
@@ -347,16 +322,7 @@ export class InMemoryDynamoDb {
     let next: AttributeMap | undefined = old;
     if (action.kind === "put") next = normalizeItem(checkedItem(action.item));
     else if (action.kind === "delete") next = undefined;
-    else if (action.kind === "add") {
-      const current = old?.[action.attribute];
-      if (current !== undefined && !("N" in current))
-        throw new InMemoryServiceError(
-          "ValidationException",
-          `ADD on non-number attribute ${action.attribute}`,
-        );
-      const sum = checkedNumber(addNumbers(current?.N ?? "0", action.delta));
-      next = { ...(old ?? normalizeItem(key)), [action.attribute]: { N: sum } };
-    }
+    else if (action.kind === "update") next = updatedItem(old, key, action.update);
     if (next !== undefined && itemSize(next) > MAX_ITEM_BYTES)
       throw new InMemoryServiceError(
         "ValidationException",

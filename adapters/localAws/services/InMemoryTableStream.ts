@@ -1,5 +1,6 @@
 import type { DynamoDBRecord } from "aws-lambda";
 import { type AttributeMap, canonicalKey, itemSize } from "../../../domain/attributeValue.js";
+import { fnv1aHex } from "../../../domain/stableHash.js";
 
 /** A stream record exactly as Lambda delivers it in a DynamoDB stream event. */
 export type DynamoStreamRecord = DynamoDBRecord;
@@ -26,12 +27,15 @@ export class InMemoryTableStream {
   private next = FIRST_SEQUENCE;
   /** The stream's ARN, as `eventSourceARN` of its records. */
   readonly arn: string;
+  /** The stream's one shard (DynamoDB's form: `shardId-` 20 digits, `-`, 8 hex digits). */
+  readonly shardId: string;
 
   constructor(
     private readonly table: string,
     private readonly clock: () => number,
   ) {
     this.arn = `arn:aws:dynamodb:us-east-1:000000000000:table/${table}/stream/1970-01-01T00:00:00.000`;
+    this.shardId = `shardId-${"0".repeat(19)}1-${fnv1aHex(table, 0x811c9dc5)}`;
   }
 
   /** Records the change of one item (called by the table on every write). */
@@ -70,6 +74,12 @@ export class InMemoryTableStream {
   read(afterSequence: string | undefined, limit: number): ReadonlyArray<DynamoStreamRecord> {
     const after = afterSequence === undefined ? 0n : BigInt(afterSequence);
     const start = this.records.findIndex((r) => BigInt(r.dynamodb?.SequenceNumber ?? "0") > after);
+    return start < 0 ? [] : this.records.slice(start, start + limit);
+  }
+
+  /** Up to `limit` records from the one with this sequence number on; none when it is not one. */
+  readAt(sequence: string, limit: number): ReadonlyArray<DynamoStreamRecord> {
+    const start = this.records.findIndex((r) => r.dynamodb?.SequenceNumber === sequence);
     return start < 0 ? [] : this.records.slice(start, start + limit);
   }
 

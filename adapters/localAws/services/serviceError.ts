@@ -1,4 +1,6 @@
 import type { AttributeValue as SdkAttributeValue } from "@aws-sdk/client-dynamodb";
+import type { AttributeMap } from "../../../domain/attributeValue.js";
+import { toSdkItem } from "../../shared/sdkAttributes.js";
 
 const SERVER_FAULTS: ReadonlySet<string> = new Set([
   "InternalServerError",
@@ -18,6 +20,17 @@ const THROTTLING: ReadonlySet<string> = new Set([
 ]);
 
 /**
+ * One action's reason in a cancelled transaction: `"None"`, `"ConditionalCheckFailed"`, or a
+ * failed condition with the item as it was (the action asked
+ * `ReturnValuesOnConditionCheckFailure: ALL_OLD`).
+ * @example const reason: CancellationReason = { Code: "ConditionalCheckFailed", Item: { pk: { S: "a" } } };
+ */
+export type CancellationReason =
+  | "None"
+  | "ConditionalCheckFailed"
+  | { readonly Code: "ConditionalCheckFailed"; readonly Item: AttributeMap };
+
+/**
  * An error raised by an in-memory service, shaped like the AWS SDK v3 exception it stands for:
  * named like it (`ResourceNotFoundException`, `ValidationException`,
  * `TransactionCanceledException`, …), with `CancellationReasons` (`[{ Code, Message }]`) on a
@@ -29,7 +42,11 @@ const THROTTLING: ReadonlySet<string> = new Set([
  */
 export class InMemoryServiceError extends Error {
   /** Per-action reasons of a cancelled transaction, as the SDK gives them. */
-  readonly CancellationReasons: ReadonlyArray<{ readonly Code: string; readonly Message?: string }>;
+  readonly CancellationReasons: ReadonlyArray<{
+    readonly Code: string;
+    readonly Message?: string;
+    readonly Item?: Record<string, SdkAttributeValue>;
+  }>;
   readonly $fault: "client" | "server";
   readonly $retryable: { readonly throttling: boolean } | undefined;
   /** A refused conditional write's item, when `ReturnValuesOnConditionCheckFailure: ALL_OLD`. */
@@ -38,15 +55,17 @@ export class InMemoryServiceError extends Error {
   constructor(
     override readonly name: string,
     message: string,
-    /** Per-action reasons of a cancelled transaction (`"None"` or `"ConditionalCheckFailed"`). */
-    readonly cancellationReasons: ReadonlyArray<string> = [],
+    /** Per-action reasons of a cancelled transaction. */
+    readonly cancellationReasons: ReadonlyArray<CancellationReason> = [],
   ) {
     super(message);
-    this.CancellationReasons = cancellationReasons.map((Code) =>
-      Code === "ConditionalCheckFailed"
-        ? { Code, Message: "The conditional request failed" }
-        : { Code },
-    );
+    this.CancellationReasons = cancellationReasons.map((reason) => {
+      if (reason === "None") return { Code: reason };
+      const failed = { Code: "ConditionalCheckFailed", Message: "The conditional request failed" };
+      return reason === "ConditionalCheckFailed"
+        ? failed
+        : { ...failed, Item: toSdkItem(reason.Item) };
+    });
     this.$fault = SERVER_FAULTS.has(name) ? "server" : "client";
     this.$retryable = THROTTLING.has(name) ? { throttling: true } : undefined;
   }
