@@ -1,4 +1,5 @@
 import * as t from "io-ts";
+import { WATERMARK_ATTRIBUTE_PREFIX } from "./totalWatermarks.js";
 
 /** One key attribute of the totals table and where its value comes from in an order image. */
 export interface GroupField {
@@ -76,15 +77,45 @@ const GroupByCodec = new t.Type<AggregateSpec["groupBy"], unknown, unknown>(
   t.identity,
 );
 
-/**
- * io-ts codec for an {@link AggregateSpec} given as JSON (the `AGGREGATE_SPEC` variable). A
- * `groupBy` of 0 or 3+ fields is refused with a message saying so ({@link aggregateSpecProblem}).
- * @example AggregateSpecCodec.decode(JSON.parse(process.env.AGGREGATE_SPEC))
- */
-export const AggregateSpecCodec: t.Type<AggregateSpec, unknown> = t.type({
+const SpecShapeCodec = t.type({
   groupBy: GroupByCodec,
   sum: t.type({ source: t.string, target: t.string }),
 }) as unknown as t.Type<AggregateSpec, unknown>;
+
+/** A target named like a watermark attribute (`__wm_…`, the totals' bookkeeping), if any. */
+const reservedTarget = (spec: AggregateSpec): string | undefined =>
+  [...spec.groupBy.map((field) => field.target), spec.sum.target].find((name) =>
+    name.startsWith(WATERMARK_ATTRIBUTE_PREFIX),
+  );
+
+/**
+ * io-ts codec for an {@link AggregateSpec} given as JSON (the `AGGREGATE_SPEC` variable). A
+ * `groupBy` of 0 or 3+ fields is refused with a message saying so ({@link aggregateSpecProblem}),
+ * and so is a target whose name starts with `__wm_`: that prefix is reserved for the watermark
+ * attributes the pipeline keeps on each total, which the command line's repairs never touch.
+ * @example AggregateSpecCodec.decode(JSON.parse(process.env.AGGREGATE_SPEC))
+ */
+export const AggregateSpecCodec: t.Type<AggregateSpec, unknown> = new t.Type<
+  AggregateSpec,
+  unknown,
+  unknown
+>(
+  "AggregateSpec",
+  (u): u is AggregateSpec => SpecShapeCodec.is(u) && reservedTarget(u) === undefined,
+  (u, c) => {
+    const decoded = SpecShapeCodec.validate(u, c);
+    if (decoded._tag === "Left") return decoded;
+    const reserved = reservedTarget(decoded.right);
+    return reserved === undefined
+      ? decoded
+      : t.failure(
+          u,
+          c,
+          `target ${reserved}: names starting with ${WATERMARK_ATTRIBUTE_PREFIX} are reserved for the totals' watermarks`,
+        );
+  },
+  t.identity,
+);
 
 /**
  * Why a value is not an {@link AggregateSpec}: the codec's first message, or a description of the

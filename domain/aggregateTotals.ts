@@ -84,7 +84,9 @@ const agrees = (expected: string, found: string | undefined): boolean =>
 /**
  * Compares stored totals (a scan of the totals table; marker items are skipped) with the
  * group-by of the source: every key where they differ, the source's keys first. An absent total
- * and a total of 0 agree with a source summing to 0.
+ * and a total of 0 agree with a source summing to 0. Only the spec's sum attribute is read: on a
+ * table shared with other aggregations, an item without it (another aggregation's total) is a
+ * difference only where the source expects a total, and other attributes never are.
  * @example compareTotals(seedAggregateSpec, layout, sums, scannedTotals) // [{ key, expected: "5", found: "7" }]
  */
 export const compareTotals = (

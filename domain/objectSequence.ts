@@ -3,31 +3,46 @@ import { SEQUENCE_DIGITS } from "./sequenceGuard.js";
 /**
  * Ordering CSV rows across versions of one S3 object. S3 event notifications carry
  * `s3.object.sequencer` (EventBridge: `detail.object.sequencer`), a hexadecimal string that grows
- * with each PUT or DELETE of a key; two sequencers of one key compare by left-padding the shorter
- * with zeros (S3 User Guide, "Event message structure"). A row's `seq` is that number in decimal,
- * times 10^{@link LINE_DIGITS}, plus the row's line: rows of a newer version always outrank rows of
- * an older one, and within one object a later line outranks an earlier one. The sequence guard
- * (VERSION_TABLE) and `lastPerKey` then keep the newest row per item key.
+ * with each PUT or DELETE of a key. Sequencers of one key can differ in length; S3 User Guide,
+ * "Event message structure": the shorter is right-padded with zeros, then the two are compared
+ * lexicographically. So a leading zero counts ("0F" is before "1", read "10") and a trailing one
+ * does not ("FF" and "FF0" are the same point; "FF", read "FF00", is after "0100").
+ *
+ * Every sequencer is therefore right-padded to {@link SEQUENCER_HEX_DIGITS} hexadecimal digits
+ * before it is read as a number: for two sequencers of that width, lexicographic order is numeric
+ * order. A row's `seq` is that number in decimal, times 10^{@link LINE_DIGITS}, plus the row's
+ * line: rows of a newer version always outrank rows of an older one, and within one object a
+ * later line outranks an earlier one. The sequence guard (VERSION_TABLE) and `lastPerKey` then
+ * keep the newest row per item key.
  */
 
-/** Decimal digits reserved for the line number in a row's `seq`. */
+/** Decimal digits reserved for the line number in a row's `seq` (lines up to 10^12 − 1). */
 export const LINE_DIGITS = 12;
 
-/** Longest sequencer whose decimal value leaves room for the line in {@link SEQUENCE_DIGITS}. */
-export const MAX_SEQUENCER_HEX = 29;
+/**
+ * The width every sequencer is right-padded to: the most hexadecimal digits whose value, times
+ * 10^{@link LINE_DIGITS}, stays within {@link SEQUENCE_DIGITS} decimal digits (16^29 < 10^36 <
+ * 16^30). S3's sequencers have 16 to 18 digits.
+ */
+export const SEQUENCER_HEX_DIGITS = 29;
 
 /**
- * The numeric value of a sequencer, or a sentence saying why it cannot order rows.
- * @example sequencerValue("0055AED6DCD90281E5") // { value: 6174108383193498085n }
+ * The value of a sequencer right-padded with zeros to {@link SEQUENCER_HEX_DIGITS} digits (so
+ * values order as S3 orders sequencers), or a sentence saying why it cannot order rows: not
+ * hexadecimal, or more than {@link SEQUENCER_HEX_DIGITS} digits before its trailing zeros.
+ * @example sequencerValue("FF") // { value: 0xFF000000000000000000000000000n }
  */
 export const sequencerValue = (
   sequencer: string,
 ): { readonly value: bigint } | { readonly problem: string } => {
   if (!/^[0-9A-Fa-f]+$/.test(sequencer)) return { problem: "not a hexadecimal string" };
-  const digits = sequencer.replace(/^0+(?=.)/, "");
-  if (digits.length > MAX_SEQUENCER_HEX)
-    return { problem: `longer than ${MAX_SEQUENCER_HEX} significant hexadecimal digits` };
-  return { value: BigInt(`0x${digits}`) };
+  // Trailing zeros change nothing once right-padded: only the digits before them must fit.
+  const significant = sequencer.replace(/0+$/, "");
+  if (significant.length > SEQUENCER_HEX_DIGITS)
+    return {
+      problem: `longer than ${SEQUENCER_HEX_DIGITS} hexadecimal digits (trailing zeros aside): its rows could not be ordered within ${SEQUENCE_DIGITS}-digit sequence numbers`,
+    };
+  return { value: BigInt(`0x${significant.padEnd(SEQUENCER_HEX_DIGITS, "0")}`) };
 };
 
 /**
@@ -37,14 +52,3 @@ export const sequencerValue = (
  */
 export const rowSequence = (sequencer: bigint, line: number): string =>
   (sequencer * 10n ** BigInt(LINE_DIGITS) + BigInt(line)).toString();
-
-/**
- * Compares two sequencers of one key as S3 documents: left-pad to equal length, then compare.
- * @example compareSequencers("FF", "0100") // -1
- */
-export const compareSequencers = (a: string, b: string): number => {
-  const width = Math.max(a.length, b.length);
-  const left = a.toUpperCase().padStart(width, "0");
-  const right = b.toUpperCase().padStart(width, "0");
-  return left < right ? -1 : left > right ? 1 : 0;
-};

@@ -13,13 +13,24 @@ export interface ObjectPage {
 }
 
 /**
+ * An object read whole as text, with what identifies the content read: the entity tag, and the
+ * version on a versioned bucket.
+ * @example const read: ObjectText = { text: "{…}", etag: '"9b2cf535f27731c974343645a3985328"' };
+ */
+export interface ObjectText {
+  readonly text: string;
+  readonly etag: string;
+  readonly versionId?: string;
+}
+
+/**
  * The small text objects under a prefix (reject documents): listed (ListObjectsV2), read whole
  * (GetObject), deleted (DeleteObject). A missing bucket or refused access is a `Configuration`
  * error; a missing key an `InvalidRecord` naming the object.
  *
  * @example
  * const page = await folder.list("ops", "rejects/")();
- * const text = await folder.read("ops", page.right.keys[0])();
+ * const read = await folder.read("ops", page.right.keys[0])(); // right({ text, etag })
  */
 export interface ObjectFolder {
   readonly list: (
@@ -27,6 +38,6 @@ export interface ObjectFolder {
     prefix: string,
     after?: string,
   ) => TaskEither<PipelineError, ObjectPage>;
-  readonly read: (bucket: string, key: string) => TaskEither<PipelineError, string>;
+  readonly read: (bucket: string, key: string) => TaskEither<PipelineError, ObjectText>;
   readonly remove: (bucket: string, key: string) => TaskEither<PipelineError, void>;
 }

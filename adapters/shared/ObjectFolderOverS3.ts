@@ -1,7 +1,7 @@
 import { pipe } from "fp-ts/lib/function.js";
 import * as TE from "fp-ts/lib/TaskEither.js";
 import { type PipelineError, transient } from "../../domain/errors.js";
-import type { ObjectFolder, ObjectPage } from "../../ports/objectFolder.js";
+import type { ObjectFolder, ObjectPage, ObjectText } from "../../ports/objectFolder.js";
 import { mapServiceError } from "./mapServiceError.js";
 import { ObjectStoreOverS3 } from "./ObjectStoreOverS3.js";
 import type { S3FolderCalls } from "./s3FolderCalls.js";
@@ -19,7 +19,8 @@ const readAll = async (body: AsyncIterable<Uint8Array>): Promise<string> => {
 /**
  * {@link ObjectFolder} over {@link S3FolderCalls}, whichever S3 they reach: ListObjectsV2 pages of
  * 100 keys continued with `StartAfter` (keys deleted meanwhile cannot shift the listing), GetObject
- * through the object store's code (its error mapping), DeleteObject. Errors as
+ * through the object store's code (its error mapping; the text comes with the ETag and version
+ * read), DeleteObject. Errors as
  * {@link ObjectStoreOverS3}: a missing bucket or refused access → `Configuration`; a missing key →
  * `InvalidRecord` naming the object; the rest → `Transient`.
  *
@@ -58,12 +59,16 @@ export class ObjectFolderOverS3 implements ObjectFolder {
       ),
     );
 
-  readonly read = (bucket: string, key: string): TE.TaskEither<PipelineError, string> =>
+  readonly read = (bucket: string, key: string): TE.TaskEither<PipelineError, ObjectText> =>
     pipe(
       this.store.open({ bucket, key }),
-      TE.flatMap((object) =>
+      TE.flatMap(({ body, etag, versionId }) =>
         TE.tryCatch(
-          () => readAll(object.body),
+          async () => ({
+            text: await readAll(body),
+            etag,
+            ...(versionId === undefined ? {} : { versionId }),
+          }),
           (error) => transient("GetObject", `s3://${bucket}/${key}: ${String(error)}`),
         ),
       ),

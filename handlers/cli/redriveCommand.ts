@@ -52,7 +52,11 @@ Sent with SendMessageBatch; an entry is deleted from the source (message deleted
 deleted) only after its send succeeded. Queue messages are read invisible for the visibility
 timeout, so two redrives running at once do not send a message twice; the ones left in place
 are made visible again at the end. On a FIFO target the deduplication id is derived from the
-record and this copy of it: a run repeated after a crash within 5 minutes does not send twice.
+record and this copy of it: the source message's id (the same at every receive) or the S3
+document's key and ETag. A run repeated after one stopped between a send and its delete does
+not send twice within 5 minutes of that send (the stopped run's messages stay hidden for its
+--visibility-timeout); a record that fails again comes back as a new message or document, and
+is sent again.
 
   --from <queue-url|s3://bucket/prefix>  what to replay
   --to <queue-url>                      the pipeline's input queue

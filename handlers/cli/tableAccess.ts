@@ -1,11 +1,14 @@
 import { DynamoDBClient } from "@aws-sdk/client-dynamodb";
 import { DynamoDbTableScanner } from "../../adapters/aws/DynamoDbTableScanner.js";
 import { DynamoDbTableWriter } from "../../adapters/aws/DynamoDbTableWriter.js";
+import { DynamoDbTotalAttributeWriter } from "../../adapters/aws/DynamoDbTotalAttributeWriter.js";
 import type { InMemoryDynamoDb } from "../../adapters/localAws/services/InMemoryDynamoDb.js";
 import { InMemoryTableScanner } from "../../adapters/memory/InMemoryTableScanner.js";
 import { InMemoryTableWriter } from "../../adapters/memory/InMemoryTableWriter.js";
+import { InMemoryTotalAttributeWriter } from "../../adapters/memory/InMemoryTotalAttributeWriter.js";
 import type { TableScanner } from "../../ports/tableScanner.js";
 import type { TableWriter } from "../../ports/tableWriter.js";
+import type { TotalAttributeWriter } from "../../ports/totalAttributeWriter.js";
 
 /**
  * The tables a command reads and writes, by name: DynamoDB for the binary, the in-memory
@@ -15,6 +18,8 @@ import type { TableWriter } from "../../ports/tableWriter.js";
 export interface TableAccess {
   readonly scanner: (table: string) => TableScanner;
   readonly writer: (table: string) => TableWriter;
+  /** The writer of one aggregation's total attribute (its sum target) on a totals table. */
+  readonly totals: (table: string, attribute: string) => TotalAttributeWriter;
 }
 
 /**
@@ -31,6 +36,7 @@ export const awsTables = (): TableAccess => {
   return {
     scanner: (table) => new DynamoDbTableScanner(shared(), table),
     writer: (table) => new DynamoDbTableWriter(shared(), table),
+    totals: (table, attribute) => new DynamoDbTotalAttributeWriter(shared(), table, attribute),
   };
 };
 
@@ -41,4 +47,5 @@ export const awsTables = (): TableAccess => {
 export const inMemoryTables = (db: InMemoryDynamoDb): TableAccess => ({
   scanner: (table) => new InMemoryTableScanner(db, table),
   writer: (table) => new InMemoryTableWriter(db, table),
+  totals: (table, attribute) => new InMemoryTotalAttributeWriter(db, table, attribute),
 });

@@ -28,7 +28,10 @@ Scans both tables (parallel Scan segments, consistent reads), sums the orders wi
 domain functions as the streamAggregate entry point (marker items skipped), and prints every
 total that differs: key, expected (the group-by), found (the totals table). Orders the pipeline
 cannot read (no number in the sum attribute, no day…) add nothing, as in the pipeline; they are
-listed. Run it while the source is quiet: writes during the scans show up as differences.
+listed. Only this aggregation's totals are judged (the spec's sum attribute): on a totals
+table shared with other aggregations, an item without that attribute is not a difference unless
+the orders expect a total there, and other attributes (other totals, __wm_ watermarks) are not
+read. Run it while the source is quiet: writes during the scans show up as differences.
 Exit status 1 when any total differs.
 
 ${AGGREGATE_FLAGS_HELP}`,

@@ -271,7 +271,8 @@ export const rejectOrThrow = async (
  * early row of a key landing after a later one); each read instead enqueues its rows in order,
  * after everything earlier. Rows sharing a key: on a FIFO queue the last row wins; on a standard
  * queue the delivery order decides. With a `sequencer`, every row carries `seq` = the
- * sequencer's value × 10^12 + its line (domain/objectSequence.ts), so a sequence-guarded table
+ * sequencer right-padded to 29 hexadecimal digits (S3's rule for sequencers of different
+ * lengths), read as a number, × 10^12 + its line (domain/objectSequence.ts), so a sequence-guarded table
  * (VERSION_TABLE) keeps the newest version's row of each item key, whatever the order in which
  * notifications, retries and messages arrive. A malformed sequencer rejects the object.
  *

@@ -82,13 +82,23 @@ const hasForeignBreak = (text: string, from: number, to: number, newline: Newlin
     const c = text.charCodeAt(i);
     if (c === 0x22) quoted = !quoted;
     else if (!quoted && (c === 0x0a || c === 0x0d)) {
-      const isCrLf = c === 0x0d && text.charCodeAt(i + 1) === 0x0a;
+      // Not past the row: in a CR file, a row's CR followed by the next line's LF is no CRLF.
+      const isCrLf = c === 0x0d && i + 1 < to && text.charCodeAt(i + 1) === 0x0a;
       const found: Newline = isCrLf ? "\r\n" : c === 0x0a ? "\n" : "\r";
       if (found !== newline) return true;
       if (isCrLf) i++;
     }
   }
   return false;
+};
+
+/** Whether `text[from, to)` is nothing but line breaks: an empty line, whatever its ending. */
+const isEmptyLine = (text: string, from: number, to: number): boolean => {
+  for (let i = from; i < to; i++) {
+    const c = text.charCodeAt(i);
+    if (c !== 0x0a && c !== 0x0d) return false;
+  }
+  return true;
 };
 
 interface Parsed {
@@ -99,13 +109,27 @@ interface Parsed {
   readonly nextLine: number;
 }
 
-/** Parses the complete rows of `text` (and the last, unterminated one when `final`). */
-const parseRows = (text: string, newline: Newline, firstLine: number, final: boolean): Parsed => {
+/**
+ * Parses the complete rows of `text` (and the last, unterminated one when `final`). An empty line
+ * with another line ending than the file's is not reported at once: it goes to `held`, and is
+ * reported (mixed line endings) only when a row follows it; empty lines at the end of the object
+ * hold no row, whatever their ending, and are dropped by the caller.
+ */
+const parseRows = (
+  text: string,
+  newline: Newline,
+  firstLine: number,
+  final: boolean,
+  held: CsvLine[],
+): Parsed => {
   const lines: CsvLine[] = [];
   const checkEncoding = text.includes(REPLACEMENT);
   const checkBreaks = mayHoldForeignBreak(text, newline);
   let line = firstLine;
   let end = 0;
+  const report = (entry: CsvLine) => {
+    lines.push(...held.splice(0), entry);
+  };
   const parser = new Papa.Parser({
     delimiter: ",",
     newline,
@@ -113,14 +137,17 @@ const parseRows = (text: string, newline: Newline, firstLine: number, final: boo
     step: (result: Papa.ParseStepResult<string[][]>) => {
       const cells = result.data[0] ?? [];
       const error = result.errors[0];
-      if (error !== undefined) lines.push({ kind: "malformed", line, reason: error.message });
+      const cursor = result.meta.cursor;
+      if (error !== undefined) report({ kind: "malformed", line, reason: error.message });
       else if (checkEncoding && cells.some((cell) => cell.includes(REPLACEMENT)))
-        lines.push({ kind: "malformed", line, reason: NOT_UTF8 });
-      else if (checkBreaks && hasForeignBreak(text, end, result.meta.cursor, newline))
-        lines.push({ kind: "malformed", line, reason: mixedEndings(newline) });
-      else if (!(cells.length === 1 && cells[0] === "")) lines.push({ kind: "row", line, cells });
-      line += countBreaks(text, end, result.meta.cursor);
-      end = result.meta.cursor;
+        report({ kind: "malformed", line, reason: NOT_UTF8 });
+      else if (checkBreaks && hasForeignBreak(text, end, cursor, newline)) {
+        const malformed: CsvLine = { kind: "malformed", line, reason: mixedEndings(newline) };
+        if (isEmptyLine(text, end, cursor)) held.push(malformed);
+        else report(malformed);
+      } else if (!(cells.length === 1 && cells[0] === "")) report({ kind: "row", line, cells });
+      line += countBreaks(text, end, cursor);
+      end = cursor;
     },
   });
   parser.parse(text, 0, !final);
@@ -132,7 +159,10 @@ const parseRows = (text: string, newline: Newline, firstLine: number, final: boo
  * are not UTF-8 is reported `malformed`), `,`-separated, fields
  * optionally quoted with `"` (quoted fields may hold commas, line breaks and `""`), line endings
  * `\n`, `\r\n` or `\r` (guessed from the first line). Empty lines are skipped, but every row
- * carries the physical line it starts on, counting the line breaks inside quoted fields.
+ * carries the physical line it starts on, counting the line breaks inside quoted fields. A row
+ * whose line break outside quotes is of another kind than the file's is reported `malformed`
+ * (mixed line endings), and so is an empty line of another kind followed by a row; empty lines
+ * at the end of the object hold no row and are never reported, whatever their line endings.
  *
  * Pull-based: a chunk is read from `body` only when the consumer asks for a row the chunks read
  * so far cannot give, so a consumer that awaits between rows holds the source back (at most
@@ -168,6 +198,8 @@ export async function* readCsvRowBatches(
   let line = 1;
   let started = false;
   let newline: Newline | undefined;
+  /** Empty lines of another ending than the file's, not yet known to be followed by a row. */
+  const held: CsvLine[] = [];
   for await (const chunk of body) {
     let text = decoder.decode(chunk, { stream: true });
     if (!started && text.length > 0) {
@@ -177,13 +209,14 @@ export async function* readCsvRowBatches(
     pending += text;
     newline ??= guessNewline(pending, false);
     if (newline !== undefined) {
-      const parsed = parseRows(pending, newline, line, false);
+      const parsed = parseRows(pending, newline, line, false, held);
       pending = pending.slice(parsed.consumed);
       line = parsed.nextLine;
       if (parsed.lines.length > 0) yield parsed.lines;
     }
     if (pending.length > maxRowChars) {
       yield [
+        ...held.splice(0),
         {
           kind: "fatal",
           line,
@@ -195,6 +228,7 @@ export async function* readCsvRowBatches(
   }
   const tail = decoder.decode();
   pending += started || tail.charCodeAt(0) !== 0xfeff ? tail : tail.slice(1);
-  const last = parseRows(pending, newline ?? guessNewline(pending, true) ?? "\n", line, true);
+  const last = parseRows(pending, newline ?? guessNewline(pending, true) ?? "\n", line, true, held);
+  // What is still held are the object's last lines, all empty: no row, nothing to report.
   if (last.lines.length > 0) yield last.lines;
 }

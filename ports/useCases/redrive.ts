@@ -76,8 +76,9 @@ const messageOf = (entry: RedriveEntry, replay: Replay, fifo: boolean): Outgoing
   ...(fifo
     ? {
         groupId: fifoGroupId(replay.groupKey),
-        // Same copy of the same record → same id: a run retried after a crash (sent, not yet
-        // deleted) is dropped by the FIFO queue within 5 minutes; a new copy is always sent.
+        // Same copy of the same record → same id, however often it is read: a run repeated
+        // after one stopped between a send and its delete is dropped by the FIFO queue within
+        // 5 minutes of that send; a new copy (a new dead letter, a new document) is always sent.
         deduplicationId: sha256(`${replay.replayOf}@${entry.copy}`),
       }
     : {}),

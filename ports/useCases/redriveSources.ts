@@ -9,12 +9,16 @@ import type { ObjectFolder } from "../objectFolder.js";
 /**
  * One entry of a redrive's source: a message of a queue or a document of an S3 prefix, with its
  * replay or why it has none.
- * @example const entry: RedriveEntry = { id: "m-1", copy: "AQEB…", replay: E.right(replay) };
+ * @example const entry: RedriveEntry = { id: "m-1", copy: "m-1", replay: E.right(replay) };
  */
 export interface RedriveEntry {
   /** What names the entry in reports: the message id, or `s3://bucket/key`. */
   readonly id: string;
-  /** What tells this copy of the record from another (receipt handle, object key). */
+  /**
+   * What tells this copy of the record from another, the same however often it is read: the
+   * source message's id (SQS keeps it across receives; a record that fails again comes back as a
+   * new message), or the document's object key and ETag (and version).
+   */
   readonly copy: string;
   readonly replay: E.Either<string, Replay>;
 }
@@ -66,11 +70,8 @@ export const queueRedriveSource = (
         }
         // Only what deletes or releases it: a large queue's bodies are not kept for the run.
         held.set(message.id, { ...message, body: "", attributes: {} });
-        fresh.push({
-          id: message.id,
-          copy: message.receiptHandle,
-          replay: replayOfSourceMessage(message),
-        });
+        // Not the receipt handle: SQS gives a new one at every receive.
+        fresh.push({ id: message.id, copy: message.id, replay: replayOfSourceMessage(message) });
       }
       return E.right(fresh);
     },
@@ -111,15 +112,16 @@ export const folderRedriveSource = (
         const keys = pending.slice(0, max);
         pending = pending.slice(max);
         for (const key of keys) {
-          const text = await folder.read(bucket, key)();
-          if (E.isLeft(text)) {
-            if (text.left._tag === "InvalidRecord") continue;
-            return text;
+          const read = await folder.read(bucket, key)();
+          if (E.isLeft(read)) {
+            if (read.left._tag === "InvalidRecord") continue;
+            return read;
           }
-          const document = decodeRejectDocument(text.right);
+          const { text, etag, versionId } = read.right;
+          const document = decodeRejectDocument(text);
           entries.push({
             id: name(key),
-            copy: name(key),
+            copy: `${name(key)}?etag=${etag}${versionId === undefined ? "" : `&versionId=${versionId}`}`,
             replay: E.isLeft(document)
               ? E.left(`not a reject document (${document.left.field}: ${document.left.reason})`)
               : replayOfDocument(document.right),

@@ -34,6 +34,16 @@ describe("AGGREGATE_SPEC's groupBy: exactly 1 or 2 fields", () => {
   });
 });
 
+describe("AGGREGATE_SPEC's targets: the watermark attributes' prefix is reserved", () => {
+  it("refuses a sum or key target starting with __wm_, naming it", () => {
+    const sumTarget = { ...seedAggregateSpec, sum: { source: "q", target: "__wm_total" } };
+    expect(aggregateSpecProblem(sumTarget)).toMatch(/__wm_total.*reserved/);
+    expect(AggregateSpecCodec.is(sumTarget)).toBe(false);
+    expect(aggregateSpecProblem(withGroupBy([field("__wm_day")]))).toMatch(/__wm_day.*reserved/);
+    expect(aggregateSpecProblem(withGroupBy([field("wm__x")]))).toBeUndefined();
+  });
+});
+
 describe("utcDayOf: the UTC day of an ISO 8601 date or date-time", () => {
   it.each([
     ["2026-11-21", "2026-11-21"],

@@ -40,7 +40,7 @@ describe("npm start (bin/main.ts)", { timeout: 60_000 }, () => {
       expect.stringMatching(/: 1 differ$/),
       "(exit status 1)",
       "$ dynamodb-pipelines rebuild-aggregates --orders orders --totals totals",
-      "1 totals differed: 1 rewritten, 0 deleted, 0 failed",
+      "1 totals differed: 1 set, 0 removed, 0 failed",
       "(exit status 0)",
       "$ dynamodb-pipelines verify-aggregates --orders orders --totals totals",
       expect.stringMatching(/: 0 differ$/),

@@ -18,7 +18,8 @@ import {
 } from "../../bin/emulatorResources.js";
 import { captureRejectLog } from "../../bin/rejectLog.js";
 import { quickQueuePolling, setHandlerEnvironment } from "../support/awsPipelines.js";
-import { emulatorClients, uniqueName } from "../support/emulators.js";
+import { emulatorClients, emulatorEndpoints, uniqueName } from "../support/emulators.js";
+import { startFaultProxy } from "../support/faultProxy.js";
 import { emulatorEnv, runCliBinary } from "./runBinary.js";
 
 /**
@@ -317,5 +318,81 @@ describe("redrive reject documents written by the deployable handlers", () => {
     const missingTarget = await redrive("--from", dlqUrl, "--to", gone);
     expect(missingTarget.code).toBe(2);
     expect(await visibleNow(dlqUrl)).toBe(1);
+  });
+});
+
+/**
+ * A redrive run that stops after its send and before its delete (here: the delete never reaches
+ * the emulator, as when the process is killed between the two), then a second run within SQS's
+ * 5-minute deduplication window. The FIFO target must hold each record once: its deduplication
+ * id must not depend on what changes from one receive to the next (the receipt handle).
+ */
+describe("redrive into a FIFO queue, run again after an interrupted run", () => {
+  const interrupted = async (
+    service: "SQS" | "S3",
+    refused: string,
+    args: ReadonlyArray<string>,
+  ) => {
+    const proxy = await startFaultProxy(emulatorEndpoints().moto);
+    proxy.rule = ({ operation }) =>
+      operation === refused
+        ? {
+            error: "AccessDenied",
+            status: 403,
+            message: "injected: the run stops before its delete",
+          }
+        : undefined;
+    // The SQS client sends to the host of the queue URL it is given: the URLs name the proxy.
+    const moto = emulatorEndpoints().moto;
+    const proxied = args.map((arg) =>
+      arg.startsWith(moto) ? proxy.endpoint + arg.slice(moto.length) : arg,
+    );
+    try {
+      return await runCliBinary(["redrive", ...proxied], {
+        ...emulatorEnv(),
+        [`AWS_ENDPOINT_URL_${service}`]: proxy.endpoint,
+      });
+    } finally {
+      await proxy.close();
+    }
+  };
+
+  it("a dead letter sent, not deleted, then redriven again: the FIFO target holds it once; a later dead letter of the same body is sent", async () => {
+    const { dlqUrl } = await createQueueWithDlq(c.sqs, uniqueName("csv"), { maxReceiveCount: 1 });
+    const target = await createQueueWithDlq(c.sqs, `${uniqueName("input")}.fifo`, {
+      maxReceiveCount: 5,
+    });
+    await c.sqs.send(new SendMessageCommand({ QueueUrl: dlqUrl, MessageBody: "dead letter" }));
+    // Hidden 1 s only, so the second run finds it again well within the 5 minutes.
+    const args = ["--from", dlqUrl, "--to", target.url, "--visibility-timeout", "1"];
+    const first = await interrupted("SQS", "DeleteMessageBatch", args);
+    expect(first.code).toBe(1);
+    expect(first.stdout).toContain("1 read, 1 sent");
+    expect(first.stdout).toContain("not removed");
+    await new Promise((resolve) => setTimeout(resolve, 1500));
+    const second = await redrive(...args);
+    expect(second.stdout).toContain("1 read, 1 sent");
+    expect(second.code).toBe(0);
+    expect(await queueDepth(c.sqs, dlqUrl)).toBe(0);
+    expect((await drain(target.url)).map((m) => m.Body)).toEqual(["dead letter"]);
+
+    // The record fails again and lands in the DLQ again: a new message, never dropped.
+    await c.sqs.send(new SendMessageCommand({ QueueUrl: dlqUrl, MessageBody: "dead letter" }));
+    expect((await redrive(...args)).code).toBe(0);
+    expect((await drain(target.url)).map((m) => m.Body)).toEqual(["dead letter"]);
+  });
+
+  it("a reject document in S3 sent, not deleted, then redriven again: the FIFO target holds it once", async () => {
+    const bucket = uniqueName("ops");
+    await createBucket(c.s3, bucket);
+    const { input } = await rejectedOnce(async (prefix) => `s3://${bucket}/${prefix}/`);
+    const args = ["--from", `s3://${bucket}/rejects/`, "--to", input.url];
+    const first = await interrupted("S3", "DELETE", args);
+    expect(first.code).toBe(1);
+    expect(first.stdout).toContain("1 read, 1 sent");
+    const second = await redrive(...args);
+    expect(second.code).toBe(0);
+    expect(second.stdout).toContain("1 read, 1 sent");
+    expect((await drain(input.url)).map((m) => m.Body)).toEqual([commandMessage]);
   });
 });

@@ -69,7 +69,8 @@ export const s3Event = (objects: ReadonlyArray<S3ObjectEvent>): S3Event => ({
           key: encodeS3EventKey(o.key),
           size: 0,
           eTag: "0",
-          sequencer: `000000000000000${i}`,
+          // One width for all (S3 compares sequencers right-padded: "09" would follow "10").
+          sequencer: i.toString(16).toUpperCase().padStart(18, "0"),
           ...(o.versionId === undefined ? {} : { versionId: o.versionId }),
         },
       },

@@ -111,7 +111,29 @@ const row: fc.Arbitrary<Row> = fc
     };
   });
 
+const lineBreak = fc.constantFrom("\n", "\r\n", "\r");
+
 describe("CSV rows (property)", () => {
+  it("empty last lines, of any line endings, add no row and no report, in any chunks", async () => {
+    await fc.assert(
+      fc.asyncProperty(
+        fc.array(fc.array(text(), { minLength: 2, maxLength: 4 }), { minLength: 1, maxLength: 8 }),
+        lineBreak,
+        fc.array(lineBreak, { minLength: 1, maxLength: 4 }),
+        fc.array(fc.integer({ min: 1, max: 40 }), { minLength: 1, maxLength: 5 }),
+        async (cells, newline, trailing, sizes) => {
+          // Every row ends with the file's line break; only empty lines follow the last one.
+          const terminated = `${Papa.unparse(cells, { newline, quotes: true })}${newline}`;
+          const read = (body: string) =>
+            collect(readCsvRows(chunksOf(new TextEncoder().encode(body), sizes)));
+          expect(await read(`${terminated}${trailing.join("")}`)).toEqual(await read(terminated));
+          expect((await read(terminated)).map((line) => line.kind)).toEqual(cells.map(() => "row"));
+        },
+      ),
+      { numRuns: 300 },
+    );
+  });
+
   it("CSV-encode → stream-parse in any chunks → map gives back the typed values", async () => {
     await fc.assert(
       fc.asyncProperty(

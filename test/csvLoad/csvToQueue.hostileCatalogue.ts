@@ -64,6 +64,9 @@ const structure: ReadonlyArray<CsvCase> = [
     row("a", "l1\r\nl2\nl3"),
   ]),
   ok("blank lines are skipped", "id,name\n\na,1\n\n\nb,2\n\n", [row("a", "1"), row("b", "2")]),
+  ok("empty last lines of another line ending are not rows", "id,name\na,1\n\r\n\r\n", [
+    row("a", "1"),
+  ]),
   ok(
     "formula-like cells are kept as text",
     'id,name\na,=cmd()\nb,+1\nc,-1+2\nd,@SUM(A1)\ne,"=HYPERLINK(""x"")"\n',

@@ -21,7 +21,9 @@ const tableKey = { partitionKey: "id" };
  * A versioned bucket, its notifications processed out of order (reordered deliveries, Lambda's
  * asynchronous retry of an older one): csvToQueue → standard SQS queue → queueToTable with
  * VERSION_TABLE, deployable handlers, only env vars. S3 orders the events of one key by
- * `s3.object.sequencer` (hexadecimal; compare after left-padding to equal length).
+ * `s3.object.sequencer`; the S3 User Guide ("Event message structure") says sequencers can be of
+ * different lengths and are compared by right-padding the shorter with zeros, then comparing
+ * lexicographically: "FF" (read "FF00") is later than "0100", "0F" earlier than "1".
  */
 describe("CSV rows of an older object version never overwrite a newer version's", () => {
   const c = emulatorClients();
@@ -70,21 +72,26 @@ describe("CSV rows of an older object version never overwrite a newer version's"
 
   it.each([
     ["sequencers of equal length", "0062E99A88DC407460", "0062E99A88DC407461"],
-    ["a longer newer sequencer (padded comparison)", "FF", "0100"],
+    ["a shorter newer sequencer (right-padded: FF00 > 0100)", "0100", "FF"],
+    ["a longer newer sequencer with a leading zero (0F < 10)", "0F", "1"],
+    ["a newer sequencer longer by trailing digits", "0062E99A88DC4074", "0062E99A88DC407460"],
   ])("v2's notification processed before v1's, %s: v2's rows stay", async (_case, s1, s2) => {
-    const key = `${uniqueName("data")}.csv`;
-    const v1 = await store(key, "id,name\nk1,old\nk2,old\n", s1);
-    const v2 = await store(key, "id,name\nk1,new\n", s2);
+    const name = uniqueName("data");
+    const key = `${name}.csv`;
+    // Item keys of this case only: the table and its version items outlive the case.
+    const [k1, k2] = [`${name}-k1`, `${name}-k2`];
+    const v1 = await store(key, `id,name\n${k1},old\n${k2},old\n`, s1);
+    const v2 = await store(key, `id,name\n${k1},new\n`, s2);
     await load(v2);
     await load(v1);
-    expect(await nameOf("k1")).toEqual({ S: "new" });
+    expect(await nameOf(k1)).toEqual({ S: "new" });
     // A key v2 does not have keeps v1's row (loads are upserts).
-    expect(await nameOf("k2")).toEqual({ S: "old" });
+    expect(await nameOf(k2)).toEqual({ S: "old" });
     // Lambda's asynchronous retry of v1 again, then of v2: still v2's rows.
     await load(v1);
-    expect(await nameOf("k1")).toEqual({ S: "new" });
+    expect(await nameOf(k1)).toEqual({ S: "new" });
     await load(v2);
-    expect(await nameOf("k1")).toEqual({ S: "new" });
+    expect(await nameOf(k1)).toEqual({ S: "new" });
   });
 
   it("within one version, the last row of an item key wins", async () => {

@@ -48,6 +48,45 @@ describe("readCsvRows", () => {
     ]);
   });
 
+  it("reads nothing from empty last lines, whatever their line endings, in any chunks", async () => {
+    const rows: CsvLine[] = [
+      { kind: "row", line: 1, cells: ["a", "b"] },
+      { kind: "row", line: 2, cells: ["1", "2"] },
+    ];
+    for (const text of [
+      "a,b\n1,2\n\r\n",
+      "a,b\n1,2\n\r\n\n\r\n",
+      "a,b\n1,2\n\r",
+      "a,b\r\n1,2\r\n\n",
+      "a,b\r\n1,2\r\n\r",
+      "a,b\r1,2\r\r\n",
+    ])
+      for (const sizes of [[65_536], [1], [3, 1]])
+        expect(await rowsOf(text, sizes), JSON.stringify([text, sizes])).toEqual(rows);
+  });
+
+  it("still reports a row, or an empty line followed by a row, with another line ending than the file's", async () => {
+    const mixed = { kind: "malformed", reason: expect.stringContaining("mixed line endings") };
+    expect(await rowsOf("a,b\n1,2\r\n3,4\n\r\n")).toEqual([
+      { kind: "row", line: 1, cells: ["a", "b"] },
+      { ...mixed, line: 2 },
+      { kind: "row", line: 3, cells: ["3", "4"] },
+    ]);
+    // A CR file: the row before an LF-started line is read; that line holds the foreign break.
+    expect(await rowsOf("a,b\r1,2\r\n3,4\r")).toEqual([
+      { kind: "row", line: 1, cells: ["a", "b"] },
+      { kind: "row", line: 2, cells: ["1", "2"] },
+      { ...mixed, line: 3 },
+    ]);
+    for (const sizes of [[65_536], [1]])
+      expect(await rowsOf("a,b\n\r\n\r\n1,2\n", sizes)).toEqual([
+        { kind: "row", line: 1, cells: ["a", "b"] },
+        { ...mixed, line: 2 },
+        { ...mixed, line: 3 },
+        { kind: "row", line: 4, cells: ["1", "2"] },
+      ]);
+  });
+
   it("reports malformed quotes on the line the row starts on", async () => {
     const lines = await rowsOf('id,v\n1,ok\n2,"bad"x\n');
     expect(lines).toEqual([
