@@ -15,8 +15,9 @@ import * as queueToTable from "../../handlers/queueToTable.js";
 import * as streamAggregate from "../../handlers/streamAggregate.js";
 import * as streamToGlue from "../../handlers/streamToGlue.js";
 import * as streamToQueue from "../../handlers/streamToQueue.js";
+import { kmsActionsOf } from "../support/customerKeys.js";
 import type { RecordedCall } from "../support/recordingProxy.js";
-import { authorizationsOf } from "./awsAuthorizations.js";
+import { authorizationsOf, withCustomerKeys } from "./awsAuthorizations.js";
 import { actionMatches, isAllowed, resourceMatches } from "./iamPolicy.js";
 
 const at = { region: "eu-west-1", account: "111122223333" } as const;
@@ -160,6 +161,106 @@ describe("entry point permissions", () => {
   });
 });
 
+const keyArn = (name: string) => `arn:aws:kms:eu-west-1:111122223333:key/${name}`;
+const kmsGrants = (statements: EntryPointPermissions["functionCode"]) =>
+  statements.flatMap((s) =>
+    s.Action.filter((a) => a.startsWith("kms:")).flatMap((a) => s.Resource.map((r) => `${a} ${r}`)),
+  );
+/** What AWS documents for `action` on an encrypted resource, as granted pairs. */
+const documented = (action: string, key: string) =>
+  kmsActionsOf(action).map((kms) => `${kms} ${keyArn(key)}`);
+
+describe("entry point permissions with customer managed keys", () => {
+  it("grant, in the half that makes the call, the KMS actions AWS documents for it on that key alone", () => {
+    const csv = csvToQueuePermissions({
+      ...at,
+      bucket: "up",
+      bucketKeyArn: keyArn("up"),
+      queueName: "rows",
+      queueKeyArn: keyArn("rows"),
+    });
+    expect(kmsGrants(csv.functionCode).sort()).toEqual(
+      [...documented("s3:GetObject", "up"), ...documented("sqs:SendMessage", "rows")].sort(),
+    );
+    const replica = queueToTablePermissions({
+      ...at,
+      tableName: "replica",
+      tableKeyArn: keyArn("replica"),
+      versionTable: "v",
+      versionTableKeyArn: keyArn("v"),
+      queueName: "changes",
+      queueKeyArn: keyArn("changes"),
+    });
+    expect(kmsGrants(replica.functionCode).sort()).toEqual(
+      [
+        ...documented("dynamodb:BatchWriteItem", "replica"),
+        ...documented("dynamodb:PutItem", "v"),
+      ].sort(),
+    );
+    expect(kmsGrants(replica.eventSource)).toEqual(documented("sqs:ReceiveMessage", "changes"));
+    const changes = streamToQueuePermissions({
+      ...at,
+      queueName: "r.fifo",
+      queueKeyArn: keyArn("r"),
+      sourceStreamArn: streamArn,
+      sourceStreamKeyArn: keyArn("orders"),
+    });
+    expect(kmsGrants(changes.functionCode)).toEqual(documented("sqs:SendMessage", "r"));
+    expect(kmsGrants(changes.eventSource)).toEqual(documented("dynamodb:GetRecords", "orders"));
+    const glue = streamToGluePermissions({
+      ...at,
+      jobName: "copy",
+      sourceStreamArn: streamArn,
+      sourceStreamKeyArn: keyArn("orders"),
+    });
+    expect(kmsGrants(glue.functionCode)).toEqual([]);
+    expect(kmsGrants(glue.eventSource)).toEqual(documented("dynamodb:GetRecords", "orders"));
+    const totals = streamAggregatePermissions({
+      ...at,
+      totalsTable: "totals",
+      totalsTableKeyArn: keyArn("totals"),
+      sourceStreamArn: streamArn,
+      sourceStreamKeyArn: keyArn("orders"),
+    });
+    expect(kmsGrants(totals.functionCode)).toEqual(documented("dynamodb:UpdateItem", "totals"));
+    expect(kmsGrants(totals.eventSource)).toEqual(documented("dynamodb:GetRecords", "orders"));
+    const log = kinesisToTablePermissions({
+      ...at,
+      tableName: "Log",
+      tableKeyArn: keyArn("log"),
+      sourceStreamName: "S",
+      sourceStreamKeyArn: keyArn("s"),
+    });
+    expect(kmsGrants(log.functionCode)).toEqual(documented("dynamodb:BatchWriteItem", "log"));
+    expect(kmsGrants(log.eventSource)).toEqual(documented("kinesis:GetRecords", "s"));
+  });
+
+  it("grant nothing on KMS without a key, nor for a trigger that is not given", () => {
+    const all = [
+      csvToQueuePermissions({ ...at, bucket: "b", queueName: "q" }),
+      queueToTablePermissions({ ...at, tableName: "t", versionTable: "v", queueName: "q" }),
+      streamToQueuePermissions({ ...at, queueName: "q", sourceStreamArn: streamArn }),
+      kinesisToTablePermissions({ ...at, tableName: "t", sourceStreamName: "s" }),
+      streamAggregatePermissions({ ...at, totalsTable: "t", sourceStreamKeyArn: keyArn("o") }),
+      queueToTablePermissions({ ...at, tableName: "t", queueKeyArn: keyArn("q") }),
+    ];
+    expect(all.flatMap((p) => kmsGrants(everyStatement(p)))).toEqual([]);
+  });
+
+  it("refuse a key named by an alias (IAM matches keys by key ARN) or with a wildcard", () => {
+    expect(() =>
+      queueToTablePermissions({
+        ...at,
+        tableName: "t",
+        tableKeyArn: "arn:aws:kms:eu-west-1:111122223333:alias/replica",
+      }),
+    ).toThrow(/tableKeyArn must be the key's ARN/);
+    expect(() =>
+      csvToQueuePermissions({ ...at, bucket: "b", queueName: "q", bucketKeyArn: "arn:aws:kms:*" }),
+    ).toThrow(/bucketKeyArn/);
+  });
+});
+
 describe("IAM matching (test helper)", () => {
   it("matches actions without regard to case, with wildcards", () => {
     expect(actionMatches("dynamodb:*Item", "dynamodb:PutItem")).toBe(true);
@@ -242,6 +343,47 @@ describe("authorizations of recorded calls (test helper)", () => {
       "arn:aws:kinesis:us-east-1:9:stream/S",
       "arn:aws:kinesis:us-east-1:9:stream/S",
       "unmapped",
+    ]);
+  });
+});
+
+describe("customer keys of recorded calls (test helper)", () => {
+  it("adds after each call on an encrypted resource the KMS actions AWS documents, on its key", () => {
+    const calls = [
+      call({
+        service: "sqs",
+        target: "AmazonSQS",
+        operation: "SendMessageBatch",
+        request: { QueueUrl: "http://h/9/rows" },
+      }),
+      call({ service: "s3", operation: "GET", method: "GET", path: "/up/a.csv" }),
+      call({ service: "s3", operation: "PUT", method: "PUT", path: "/ops/rejects/x.json" }),
+      call({
+        service: "dynamodb",
+        target: "DynamoDB_20120810",
+        operation: "DescribeTable",
+        request: { TableName: "t" },
+      }),
+    ];
+    const keys = [
+      { resource: "arn:aws:sqs:us-east-1:9:rows", keyArn: "k-rows" },
+      { resource: "arn:aws:s3:::up/*", keyArn: "k-up" },
+      { resource: "arn:aws:s3:::ops/*", keyArn: "k-ops" },
+      { resource: "arn:aws:dynamodb:us-east-1:9:table/t", keyArn: "k-t" },
+    ];
+    expect(
+      withCustomerKeys(authorizationsOf(calls, { account: "9" }), keys).map(
+        (a) => `${a.operation} ${a.action} ${a.resource}`,
+      ),
+    ).toEqual([
+      "SendMessageBatch sqs:SendMessage arn:aws:sqs:us-east-1:9:rows",
+      "SendMessageBatch kms:GenerateDataKey k-rows",
+      "SendMessageBatch kms:Decrypt k-rows",
+      "GET s3:GetObject arn:aws:s3:::up/a.csv",
+      "GET kms:Decrypt k-up",
+      "PUT s3:PutObject arn:aws:s3:::ops/rejects/x.json",
+      "PUT kms:GenerateDataKey k-ops",
+      "DescribeTable dynamodb:DescribeTable arn:aws:dynamodb:us-east-1:9:table/t",
     ]);
   });
 });
