@@ -23,6 +23,7 @@ import { encodeMessageBody } from "../../domain/messageBody.js";
 import { quickQueuePolling, quickStreamPolling } from "../support/awsPipelines.js";
 import { uniqueName } from "../support/emulators.js";
 import {
+  arnIn,
   fresh,
   type PermissionCase,
   type PermissionRig,
@@ -69,13 +70,21 @@ const queueToTable =
         quickQueuePolling,
       ).run();
     const tableOf = (name: string) => scanTable(rig.setup.dynamodb, name, replicationKey);
+    const arn = arnIn(rig.at);
     return {
       permissions: permissions({
         ...rig.at,
         tableName: replica,
+        tableKeyArn: rig.keyArn("replica"),
         queueName,
-        ...(guarded ? { versionTable } : {}),
+        queueKeyArn: rig.keyArn("changes"),
+        ...(guarded ? { versionTable, versionTableKeyArn: rig.keyArn("versions") } : {}),
       }),
+      keys: [
+        { resource: arn.table(replica), keyArn: rig.keyArn("replica") },
+        { resource: arn.queue(queueName), keyArn: rig.keyArn("changes") },
+        { resource: arn.table(versionTable), keyArn: rig.keyArn("versions") },
+      ],
       main: async () => {
         expect((await poll()).deleted).toBe(15);
         expect(await tableOf(replica)).toEqual(await tableOf(source));
@@ -144,8 +153,21 @@ const csvToQueue =
       quietly(() =>
         handler(objectCreatedEvent(bucket, key, stored), localContext("csvToQueue", 900_000)),
       );
+    const arn = arnIn(rig.at);
     return {
-      permissions: permissions({ ...rig.at, bucket, keyPrefix: "incoming/", queueName, versioned }),
+      permissions: permissions({
+        ...rig.at,
+        bucket,
+        bucketKeyArn: rig.keyArn("uploads"),
+        keyPrefix: "incoming/",
+        queueName,
+        queueKeyArn: rig.keyArn("rows"),
+        versioned,
+      }),
+      keys: [
+        { resource: arn.objects(bucket), keyArn: rig.keyArn("uploads") },
+        { resource: arn.queue(queueName), keyArn: rig.keyArn("rows") },
+      ],
       main: async () => {
         const key = "incoming/pedidos año 2026.csv";
         const put = await rig.setup.s3.send(
@@ -188,13 +210,26 @@ const csvToQueue =
 export const queuePermissionScenarios: ReadonlyArray<PermissionScenario> = [
   {
     name: "streamToQueue (FIFO queue)",
-    recorded: { code: ["sqs:SendMessage"], eventSource: STREAM_READS },
+    recorded: {
+      code: ["kms:Decrypt", "kms:GenerateDataKey", "sqs:SendMessage"],
+      eventSource: STREAM_READS,
+    },
     make: async (rig) => {
       const queueName = `${uniqueName("replica")}.fifo`;
       const { streamArn, queue, handler } = await replicatedQueue(rig, queueName);
       const { permissions } = await import("../../handlers/streamToQueue.js");
       return {
-        permissions: permissions({ ...rig.at, queueName, sourceStreamArn: streamArn }),
+        permissions: permissions({
+          ...rig.at,
+          queueName,
+          queueKeyArn: rig.keyArn("replica"),
+          sourceStreamArn: streamArn,
+          sourceStreamKeyArn: rig.keyArn("source"),
+        }),
+        keys: [
+          { resource: arnIn(rig.at).queue(queueName), keyArn: rig.keyArn("replica") },
+          { resource: streamArn, keyArn: rig.keyArn("source") },
+        ],
         main: async () => {
           await new DynamoDbStreamPoller(
             rig.source.streams,
@@ -210,7 +245,7 @@ export const queuePermissionScenarios: ReadonlyArray<PermissionScenario> = [
   {
     name: "queueToTable (FIFO queue, BatchWriteItem)",
     recorded: {
-      code: ["dynamodb:BatchWriteItem", "dynamodb:DescribeTable"],
+      code: ["dynamodb:BatchWriteItem", "dynamodb:DescribeTable", "kms:Decrypt"],
       eventSource: SQS_READS,
     },
     make: queueToTable(false),
@@ -223,6 +258,7 @@ export const queuePermissionScenarios: ReadonlyArray<PermissionScenario> = [
         "dynamodb:DeleteItem",
         "dynamodb:DescribeTable",
         "dynamodb:PutItem",
+        "kms:Decrypt",
       ],
       eventSource: SQS_READS,
     },
@@ -230,13 +266,28 @@ export const queuePermissionScenarios: ReadonlyArray<PermissionScenario> = [
   },
   {
     name: "csvToQueue (unversioned bucket)",
-    recorded: { code: ["s3:GetObject", "s3:ListBucket", "sqs:SendMessage"], eventSource: [] },
+    recorded: {
+      code: [
+        "kms:Decrypt",
+        "kms:GenerateDataKey",
+        "s3:GetObject",
+        "s3:ListBucket",
+        "sqs:SendMessage",
+      ],
+      eventSource: [],
+    },
     make: csvToQueue(false),
   },
   {
     name: "csvToQueue (versioned bucket)",
     recorded: {
-      code: ["s3:GetObjectVersion", "s3:ListBucket", "sqs:SendMessage"],
+      code: [
+        "kms:Decrypt",
+        "kms:GenerateDataKey",
+        "s3:GetObjectVersion",
+        "s3:ListBucket",
+        "sqs:SendMessage",
+      ],
       eventSource: [],
     },
     make: csvToQueue(true),
