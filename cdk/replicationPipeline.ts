@@ -18,7 +18,7 @@ import {
   type StreamSourceOptions,
   streamSource,
 } from "./eventSources.js";
-import { asITable, locationOf, streamArnOf } from "./location.js";
+import { asITable, keyArnOf, locationOf, streamArnOf } from "./location.js";
 import {
   DEFAULT_TIMEOUT,
   PipelineFunction,
@@ -139,7 +139,9 @@ export class ReplicationPipeline extends Construct {
       permissions: streamToQueuePermissions({
         ...at,
         queueName: this.queue.queueName,
+        ...keyArnOf("queueKeyArn", this.queue.encryptionMasterKey),
         sourceStreamArn,
+        ...keyArnOf("sourceStreamKeyArn", this.sourceTable.encryptionKey),
       }),
     });
     streamSource(this.streamFunction.function, "SourceStream", {
@@ -159,8 +161,11 @@ export class ReplicationPipeline extends Construct {
       permissions: queueToTablePermissions({
         ...at,
         tableName: this.replicaTable.tableName,
+        ...keyArnOf("tableKeyArn", this.replicaTable.encryptionKey),
         queueName: this.queue.queueName,
+        ...keyArnOf("queueKeyArn", this.queue.encryptionMasterKey),
         ...(this.versionTable === undefined ? {} : { versionTable: this.versionTable.tableName }),
+        ...keyArnOf("versionTableKeyArn", this.versionTable?.encryptionKey),
       }),
     });
     this.rejects = pipelineRejects(this, props.rejectDestination);
