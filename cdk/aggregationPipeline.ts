@@ -21,6 +21,9 @@ import {
 
 /**
  * What {@link AggregationPipeline} creates unless given.
+ * A given table encrypted with a customer managed KMS key brings its key (`encryptionKey`;
+ * import the table with it): the function gets the KMS actions its calls need on that key alone,
+ * on the orders table's stream too.
  * @example ({ ordersTable: orders, spec: seedAggregateSpec })
  */
 export interface AggregationPipelineProps {

@@ -28,6 +28,9 @@ import {
 
 /**
  * What {@link CsvLoadPipeline} needs; the bucket, queue and table are created unless given.
+ * A given bucket, table or reject queue encrypted with a customer managed KMS key brings its key
+ * (`encryptionKey`, `encryptionMasterKey`; import the resource with it): each function gets the
+ * KMS actions its calls need on that key alone.
  * @example ({ schema: { columns: { campo3: "number" }, key: { partitionKey: "campo1", sortKey: "campo2" } } })
  */
 export interface CsvLoadPipelineProps {

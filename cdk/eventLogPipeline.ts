@@ -20,6 +20,9 @@ import {
 
 /**
  * What {@link EventLogPipeline} creates unless given.
+ * A given stream, table or reject queue encrypted with a customer managed KMS key brings its key
+ * (`encryptionKey`, `encryptionMasterKey`; import the resource with it): the function gets the
+ * KMS actions its calls need on that key alone.
  * @example ({ stream: kinesis.Stream.fromStreamArn(this, "S", arn) })
  */
 export interface EventLogPipelineProps {

@@ -25,6 +25,9 @@ import {
 
 /**
  * What {@link GlueCopyPipeline} needs; tables are created unless given.
+ * A given table encrypted with a customer managed KMS key brings its key (`encryptionKey`;
+ * import the table with it): the function (reading the source's stream) and the Glue job's role
+ * (scanning and writing items) get `kms:Decrypt` on that key alone.
  * @example ({ mappings: [["id", "string", "id", "string"]], sourceTable: payments })
  */
 export interface GlueCopyPipelineProps {

@@ -33,6 +33,9 @@ import {
 
 /**
  * What {@link ReplicationPipeline} creates unless given.
+ * A given table encrypted with a customer managed KMS key brings its key (`encryptionKey`;
+ * import the table with it): each function gets the KMS actions its calls need on that key alone,
+ * on the source table's stream too.
  * @example ({ sourceTable: users, fifo: true })
  */
 export interface ReplicationPipelineProps {
