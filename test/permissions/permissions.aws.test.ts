@@ -5,6 +5,7 @@ import type { PolicyStatement } from "../../handlers/lambda/permissions.js";
 import { emulatorEndpoints } from "../support/emulators.js";
 import { type RecordingProxy, startRecordingProxy } from "../support/recordingProxy.js";
 import { type Authorization, authorizationsOf, withCustomerKeys } from "./awsAuthorizations.js";
+import { csvPermissionScenarios } from "./csvPermissionScenarios.js";
 import { actionMatches, grantsOf, isAllowed, resourceMatches } from "./iamPolicy.js";
 import type { PermissionRig } from "./permissionRig.js";
 import { queuePermissionScenarios } from "./queuePermissionScenarios.js";
@@ -96,6 +97,7 @@ describe("least privilege: each entry point's AWS calls on the emulators, agains
 
   const scenarios = [
     ...queuePermissionScenarios,
+    ...csvPermissionScenarios,
     ...streamPermissionScenarios,
     ...rejectPermissionScenarios,
   ];

@@ -1,24 +1,21 @@
 /**
- * Least-privilege scenarios of the queue entry points (streamToQueue, queueToTable, csvToQueue)
- * on the emulators: see test/permissions/permissionRig.ts and test/permissions/permissions.aws.test.ts.
+ * Least-privilege scenarios of the queue entry points (streamToQueue, queueToTable) on the
+ * emulators: see test/permissions/permissionRig.ts and test/permissions/permissions.aws.test.ts
+ * (csvToQueue's: csvPermissionScenarios.ts).
  */
-import { PutBucketVersioningCommand, PutObjectCommand } from "@aws-sdk/client-s3";
 import type { SQSEvent } from "aws-lambda";
 import { expect } from "vitest";
 import { localContext } from "../../adapters/localAws/eventSources/localContext.js";
 import { DynamoDbStreamPoller } from "../../adapters/localAws/pollers/DynamoDbStreamPoller.js";
 import { SqsPoller } from "../../adapters/localAws/pollers/SqsPoller.js";
-import { objectCreatedEvent } from "../../adapters/localAws/services/s3Notification.js";
 import {
   applyChanges,
-  createBucket,
   createKeyedTable,
   createQueueWithDlq,
   queueDepth,
   scanTable,
 } from "../../bin/emulatorResources.js";
-import { captureRejectLog } from "../../bin/rejectLog.js";
-import { csvBody, csvSchema, replicationChanges, replicationKey } from "../../bin/scenarioData.js";
+import { replicationChanges, replicationKey } from "../../bin/scenarioData.js";
 import { encodeMessageBody } from "../../domain/messageBody.js";
 import { quickQueuePolling, quickStreamPolling } from "../support/awsPipelines.js";
 import { uniqueName } from "../support/emulators.js";
@@ -28,7 +25,6 @@ import {
   type PermissionCase,
   type PermissionRig,
   type PermissionScenario,
-  quietly,
   SQS_READS,
   STREAM_READS,
 } from "./permissionRig.js";
@@ -130,83 +126,7 @@ const queueToTable =
     };
   };
 
-const csvToQueue =
-  (versioned: boolean) =>
-  async (rig: PermissionRig): Promise<PermissionCase> => {
-    const bucket = uniqueName("uploads");
-    const queueName = uniqueName("rows");
-    await createBucket(rig.setup.s3, bucket);
-    if (versioned)
-      await rig.setup.s3.send(
-        new PutBucketVersioningCommand({
-          Bucket: bucket,
-          VersioningConfiguration: { Status: "Enabled" },
-        }),
-      );
-    const queue = await createQueueWithDlq(rig.setup.sqs, queueName, { maxReceiveCount: 5 });
-    rig.environment({
-      QUEUE_URL: rig.queueUrl(queue.url, "code"),
-      CSV_SCHEMA: JSON.stringify(csvSchema),
-    });
-    const { handler, permissions } = await fresh(() => import("../../handlers/csvToQueue.js"));
-    const load = async (key: string, stored: { etag: string; versionId?: string }) =>
-      quietly(() =>
-        handler(objectCreatedEvent(bucket, key, stored), localContext("csvToQueue", 900_000)),
-      );
-    const arn = arnIn(rig.at);
-    return {
-      permissions: permissions({
-        ...rig.at,
-        bucket,
-        bucketKeyArn: rig.keyArn("uploads"),
-        keyPrefix: "incoming/",
-        queueName,
-        queueKeyArn: rig.keyArn("rows"),
-        versioned,
-      }),
-      keys: [
-        { resource: arn.objects(bucket), keyArn: rig.keyArn("uploads") },
-        { resource: arn.queue(queueName), keyArn: rig.keyArn("rows") },
-      ],
-      main: async () => {
-        const key = "incoming/pedidos año 2026.csv";
-        const put = await rig.setup.s3.send(
-          new PutObjectCommand({ Bucket: bucket, Key: key, Body: csvBody }),
-        );
-        await load(key, {
-          etag: put.ETag ?? "",
-          ...(put.VersionId ? { versionId: put.VersionId } : {}),
-        });
-        // Rows reached the queue (how many per message is csvToQueue's business).
-        expect(await queueDepth(rig.setup.sqs, queue.url)).toBeGreaterThan(0);
-      },
-      rare: {
-        actions: ["s3:ListBucket"],
-        because:
-          "never called: S3 needs it to answer NoSuchKey/NoSuchVersion (the object is rejected and skipped) instead of AccessDenied (retried as a deployment error) for an object deleted before it was read",
-        run: async () => {
-          const log = captureRejectLog();
-          try {
-            const gone = {
-              etag: "0",
-              ...(versioned ? { versionId: "3sL4kqtJlcpXroDTDmJ.rmSpXd3dIbrHY" } : {}),
-            };
-            await handler(
-              objectCreatedEvent(bucket, "incoming/borrado.csv", gone),
-              localContext("csvToQueue"),
-            );
-          } finally {
-            log.stop();
-          }
-          expect(log.records.map((r) => r.error.reason.split(":")[0])).toEqual([
-            versioned ? "NoSuchVersion" : "NoSuchKey",
-          ]);
-        },
-      },
-    };
-  };
-
-/** streamToQueue, queueToTable (plain and guarded), csvToQueue (unversioned and versioned). */
+/** streamToQueue, queueToTable (plain and guarded). */
 export const queuePermissionScenarios: ReadonlyArray<PermissionScenario> = [
   {
     name: "streamToQueue (FIFO queue)",
@@ -263,33 +183,5 @@ export const queuePermissionScenarios: ReadonlyArray<PermissionScenario> = [
       eventSource: SQS_READS,
     },
     make: queueToTable(true),
-  },
-  {
-    name: "csvToQueue (unversioned bucket)",
-    recorded: {
-      code: [
-        "kms:Decrypt",
-        "kms:GenerateDataKey",
-        "s3:GetObject",
-        "s3:ListBucket",
-        "sqs:SendMessage",
-      ],
-      eventSource: [],
-    },
-    make: csvToQueue(false),
-  },
-  {
-    name: "csvToQueue (versioned bucket)",
-    recorded: {
-      code: [
-        "kms:Decrypt",
-        "kms:GenerateDataKey",
-        "s3:GetObjectVersion",
-        "s3:ListBucket",
-        "sqs:SendMessage",
-      ],
-      eventSource: [],
-    },
-    make: csvToQueue(true),
   },
 ];
