@@ -10,7 +10,7 @@ import { Construct } from "constructs";
 import { type AggregateSpec, seedAggregateSpec } from "../domain/aggregateSpec.js";
 import { streamAggregatePermissions } from "../handlers/lambda/permissions.js";
 import { iteratorAgeAlarm, type StreamSourceOptions, streamSource } from "./eventSources.js";
-import { asITable, locationOf, streamArnOf } from "./location.js";
+import { asITable, keyArnOf, locationOf, streamArnOf } from "./location.js";
 import { PipelineFunction, type PipelineFunctionOptions } from "./pipelineFunction.js";
 import { dlqDepthAlarm, failureQueue } from "./queues.js";
 import {
@@ -21,6 +21,9 @@ import {
 
 /**
  * What {@link AggregationPipeline} creates unless given.
+ * A given table encrypted with a customer managed KMS key brings its key (`encryptionKey`;
+ * import the table with it): the function gets the KMS actions its calls need on that key alone,
+ * on the orders table's stream too.
  * @example ({ ordersTable: orders, spec: seedAggregateSpec })
  */
 export interface AggregationPipelineProps {
@@ -103,7 +106,9 @@ export class AggregationPipeline extends Construct {
       permissions: streamAggregatePermissions({
         ...locationOf(this),
         totalsTable: this.totalsTable.tableName,
+        ...keyArnOf("totalsTableKeyArn", this.totalsTable.encryptionKey),
         sourceStreamArn,
+        ...keyArnOf("sourceStreamKeyArn", this.ordersTable.encryptionKey),
       }),
     });
     this.rejects = pipelineRejects(this, props.rejectDestination);

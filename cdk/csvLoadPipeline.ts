@@ -13,7 +13,7 @@ import { Construct } from "constructs";
 import { type CsvSchema, columnType, decodeCsvSchema } from "../domain/csvSchema.js";
 import { csvToQueuePermissions, queueToTablePermissions } from "../handlers/lambda/permissions.js";
 import { type QueueSourceOptions, queueSource } from "./eventSources.js";
-import { asITable, locationOf } from "./location.js";
+import { asITable, keyArnOf, locationOf } from "./location.js";
 import {
   DEFAULT_TIMEOUT,
   PipelineFunction,
@@ -28,6 +28,9 @@ import {
 
 /**
  * What {@link CsvLoadPipeline} needs; the bucket, queue and table are created unless given.
+ * A given bucket, table or reject queue encrypted with a customer managed KMS key brings its key
+ * (`encryptionKey`, `encryptionMasterKey`; import the resource with it): each function gets the
+ * KMS actions its calls need on that key alone.
  * @example ({ schema: { columns: { campo3: "number" }, key: { partitionKey: "campo1", sortKey: "campo2" } } })
  */
 export interface CsvLoadPipelineProps {
@@ -135,7 +138,9 @@ export class CsvLoadPipeline extends Construct {
       permissions: csvToQueuePermissions({
         ...at,
         bucket: this.bucket.bucketName,
+        ...keyArnOf("bucketKeyArn", this.bucket.encryptionKey),
         queueName: this.queue.queueName,
+        ...keyArnOf("queueKeyArn", this.queue.encryptionMasterKey),
         ...(props.keyPrefix === undefined ? {} : { keyPrefix: props.keyPrefix }),
         ...(props.versioned === undefined ? {} : { versioned: props.versioned }),
       }),
@@ -158,7 +163,9 @@ export class CsvLoadPipeline extends Construct {
       permissions: queueToTablePermissions({
         ...at,
         tableName: this.table.tableName,
+        ...keyArnOf("tableKeyArn", this.table.encryptionKey),
         queueName: this.queue.queueName,
+        ...keyArnOf("queueKeyArn", this.queue.encryptionMasterKey),
       }),
     });
     this.rejects = pipelineRejects(this, props.rejectDestination);

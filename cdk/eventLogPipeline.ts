@@ -9,7 +9,7 @@ import type * as sqs from "aws-cdk-lib/aws-sqs";
 import { Construct } from "constructs";
 import { kinesisToTablePermissions } from "../handlers/lambda/permissions.js";
 import { iteratorAgeAlarm, type StreamSourceOptions, streamSource } from "./eventSources.js";
-import { asITable, locationOf } from "./location.js";
+import { asITable, keyArnOf, locationOf } from "./location.js";
 import { PipelineFunction, type PipelineFunctionOptions } from "./pipelineFunction.js";
 import { dlqDepthAlarm, failureQueue } from "./queues.js";
 import {
@@ -20,6 +20,9 @@ import {
 
 /**
  * What {@link EventLogPipeline} creates unless given.
+ * A given stream, table or reject queue encrypted with a customer managed KMS key brings its key
+ * (`encryptionKey`, `encryptionMasterKey`; import the resource with it): the function gets the
+ * KMS actions its calls need on that key alone.
  * @example ({ stream: kinesis.Stream.fromStreamArn(this, "S", arn) })
  */
 export interface EventLogPipelineProps {
@@ -75,13 +78,13 @@ export class EventLogPipeline extends Construct {
       permissions: kinesisToTablePermissions({
         ...locationOf(this),
         tableName: this.table.tableName,
+        ...keyArnOf("tableKeyArn", this.table.encryptionKey),
         sourceStreamName: this.stream.streamName,
+        ...keyArnOf("sourceStreamKeyArn", this.stream.encryptionKey),
       }),
     });
     this.rejects = pipelineRejects(this, props.rejectDestination);
     this.rejects.wire(this.logFunction.function);
-    // A stream encrypted with a customer key: the mapping decrypts with the function's role.
-    this.stream.encryptionKey?.grantDecrypt(this.logFunction.function);
     streamSource(this.logFunction.function, "Events", {
       bisectBatchOnError: true,
       ...props.source,

@@ -10,10 +10,11 @@ import * as iam from "aws-cdk-lib/aws-iam";
 import type * as sqs from "aws-cdk-lib/aws-sqs";
 import { Construct } from "constructs";
 import type { Mapping } from "../domain/applyMapping.js";
+import { keyStatements } from "../handlers/lambda/keyPermissions.js";
 import { streamToGluePermissions } from "../handlers/lambda/permissions.js";
 import { iteratorAgeAlarm, type StreamSourceOptions, streamSource } from "./eventSources.js";
 import { createdTableName, glueScriptAsset, glueTableName } from "./glueScript.js";
-import { asITable, locationOf, streamArnOf } from "./location.js";
+import { asITable, keyArnOf, locationOf, streamArnOf } from "./location.js";
 import { PipelineFunction, type PipelineFunctionOptions } from "./pipelineFunction.js";
 import { dlqDepthAlarm, failureQueue } from "./queues.js";
 import {
@@ -24,6 +25,9 @@ import {
 
 /**
  * What {@link GlueCopyPipeline} needs; tables are created unless given.
+ * A given table encrypted with a customer managed KMS key brings its key (`encryptionKey`;
+ * import the table with it): the function (reading the source's stream) and the Glue job's role
+ * (scanning and writing items) get `kms:Decrypt` on that key alone.
  * @example ({ mappings: [["id", "string", "id", "string"]], sourceTable: payments })
  */
 export interface GlueCopyPipelineProps {
@@ -96,6 +100,23 @@ export class GlueCopyPipeline extends Construct {
       this.jobRole.addToPolicy(new iam.PolicyStatement({ actions, resources }));
     allow(["dynamodb:DescribeTable", "dynamodb:Scan"], [this.sourceTable.tableArn]);
     allow(["dynamodb:DescribeTable", "dynamodb:BatchWriteItem"], [this.targetTable.tableArn]);
+    // Tables with a customer managed key: the job reads and writes their items.
+    const keyArn = (table: dynamodb.ITable) => keyArnOf("keyArn", table.encryptionKey).keyArn;
+    for (const statement of [
+      ...keyStatements(
+        "UseSourceTableKey",
+        "tableItems",
+        "sourceTable's key",
+        keyArn(this.sourceTable),
+      ),
+      ...keyStatements(
+        "UseTargetTableKey",
+        "tableItems",
+        "targetTable's key",
+        keyArn(this.targetTable),
+      ),
+    ])
+      this.jobRole.addToPolicy(iam.PolicyStatement.fromJson(statement));
     allow(["s3:GetObject"], [script.bucket.arnForObjects(script.s3ObjectKey)]);
     allow(
       ["logs:CreateLogGroup", "logs:CreateLogStream", "logs:PutLogEvents"],
@@ -119,7 +140,12 @@ export class GlueCopyPipeline extends Construct {
       ...props.functions,
       entryPoint: "streamToGlue",
       environment: { GLUE_JOB_NAME: this.job.ref },
-      permissions: streamToGluePermissions({ ...at, jobName: this.job.ref, sourceStreamArn }),
+      permissions: streamToGluePermissions({
+        ...at,
+        jobName: this.job.ref,
+        sourceStreamArn,
+        ...keyArnOf("sourceStreamKeyArn", this.sourceTable.encryptionKey),
+      }),
     });
     this.rejects = pipelineRejects(this, props.rejectDestination);
     this.rejects.wire(this.startFunction.function);

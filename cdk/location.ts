@@ -1,7 +1,8 @@
 import { Stack } from "aws-cdk-lib";
 import type * as dynamodb from "aws-cdk-lib/aws-dynamodb";
+import type * as kms from "aws-cdk-lib/aws-kms";
 import type { Construct } from "constructs";
-import type { AwsLocation } from "../handlers/lambda/permissions.js";
+import type { AwsLocation, KeyArns } from "../handlers/lambda/permissions.js";
 
 /**
  * The stack's region, account and partition (tokens resolved at deployment), for the entry
@@ -36,3 +37,20 @@ export const streamArnOf = (
  */
 export const asITable = (table: dynamodb.Table): dynamodb.ITable =>
   table as unknown as dynamodb.ITable;
+
+/**
+ * `{ [field]: key.keyArn }` for a resource encrypted with a customer managed key, for a
+ * `permissions()` configuration; nothing for a resource without one (an AWS owned key) or with an
+ * AWS managed key (`alias/aws/…`), whose key policy already lets the account's principals use it
+ * through the service.
+ * @example streamToQueuePermissions({ ...at, queueName, ...keyArnOf("queueKeyArn", queue.encryptionMasterKey) })
+ */
+export const keyArnOf = <Field extends string>(
+  field: Field,
+  key: kms.IKey | undefined,
+): KeyArns<Field> => {
+  if (key === undefined) return {};
+  const name = "aliasName" in key ? String(key.aliasName) : key.keyArn;
+  if (/(^|:)alias\/aws\//.test(name)) return {};
+  return { [field]: key.keyArn } as KeyArns<Field>;
+};

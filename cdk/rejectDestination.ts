@@ -10,12 +10,16 @@ import type * as lambda from "aws-cdk-lib/aws-lambda";
 import type * as s3 from "aws-cdk-lib/aws-s3";
 import * as sqs from "aws-cdk-lib/aws-sqs";
 import type { Construct } from "constructs";
+import { checkedKeyArn } from "../handlers/lambda/keyPermissions.js";
 import type { PolicyStatement } from "../handlers/lambda/permissions.js";
 import { rejectDestinationPermissions } from "../handlers/lambda/rejectPermissions.js";
-import { locationOf } from "./location.js";
+import { keyArnOf, locationOf } from "./location.js";
 
 /**
- * A given reject destination: an SQS queue, or an S3 bucket and key prefix.
+ * A given reject destination: an SQS queue, or an S3 bucket and key prefix. A queue or bucket
+ * encrypted with a customer managed key brings it (`queue.encryptionMasterKey`,
+ * `bucket.encryptionKey`; import them with `keyArn` / `encryptionKey`), and the functions are
+ * granted what writing needs on it.
  * @example const rejectDestination: RejectDestinationProp = { bucket: opsBucket, prefix: "rejects/" };
  */
 export type RejectDestinationProp =
@@ -31,7 +35,7 @@ export interface PipelineRejects {
   readonly createdQueue: sqs.Queue | undefined;
   /** `REJECT_DESTINATION`: the queue URL or `s3://bucket/prefix` (tokens resolved at deployment). */
   readonly destination: string;
-  /** `rejectDestinationPermissions(at, destination)`, the CDK tokens in place. */
+  /** `rejectDestinationPermissions(at, destination, { keyArn })`, the CDK tokens in place. */
   readonly statements: ReadonlyArray<PolicyStatement>;
   /**
    * On a created queue: in alarm when a reject document waited 7 days unread (SQS deletes it at
@@ -55,6 +59,8 @@ const PLACEHOLDER = {
   account: "000000000000",
   name: "nameplaceholder",
   bucket: "bucketplaceholder",
+  // Substituted last, so nothing in the key's ARN is taken for another placeholder.
+  keyArn: "keyarnplaceholder",
 } as const;
 
 const substitute = (
@@ -95,16 +101,33 @@ export const pipelineRejects = (
   let destination: string;
   let statements: PolicyStatement[];
   const placeholderAt = { region: PLACEHOLDER.region, account: PLACEHOLDER.account };
+  // The destination's customer managed key, checked as the library checks it, then a stand-in.
+  const { keyArn } = keyArnOf(
+    "keyArn",
+    isQueue(target) ? target.encryptionMasterKey : target.bucket.encryptionKey,
+  );
+  const key =
+    keyArn === undefined
+      ? { options: {}, values: {} }
+      : {
+          options: { keyArn: PLACEHOLDER.keyArn },
+          values: { [PLACEHOLDER.keyArn]: checkedKeyArn("rejectDestination's key", keyArn) },
+        };
   if (isQueue(target)) {
     destination = target.queueUrl;
     const url = `https://sqs.${PLACEHOLDER.region}.amazonaws.com/${PLACEHOLDER.account}/${PLACEHOLDER.name}`;
     statements = substitute(
-      rejectDestinationPermissions({ ...placeholderAt, partition: PLACEHOLDER.partition }, url),
+      rejectDestinationPermissions(
+        { ...placeholderAt, partition: PLACEHOLDER.partition },
+        url,
+        key.options,
+      ),
       {
         [PLACEHOLDER.partition]: at.partition ?? "aws",
         [PLACEHOLDER.region]: target.env.region,
         [PLACEHOLDER.account]: target.env.account,
         [PLACEHOLDER.name]: target.queueName,
+        ...key.values,
       },
     );
   } else {
@@ -112,10 +135,15 @@ export const pipelineRejects = (
     // The real prefix goes through the library's checks (no * or ?); only the bucket is a stand-in.
     const uri = `s3://${PLACEHOLDER.bucket}/${target.prefix}`;
     statements = substitute(
-      rejectDestinationPermissions({ ...placeholderAt, partition: PLACEHOLDER.partition }, uri),
+      rejectDestinationPermissions(
+        { ...placeholderAt, partition: PLACEHOLDER.partition },
+        uri,
+        key.options,
+      ),
       {
         [PLACEHOLDER.partition]: at.partition ?? "aws",
         [PLACEHOLDER.bucket]: target.bucket.bucketName,
+        ...key.values,
       },
     );
   }

@@ -18,7 +18,7 @@ import {
   type StreamSourceOptions,
   streamSource,
 } from "./eventSources.js";
-import { asITable, locationOf, streamArnOf } from "./location.js";
+import { asITable, keyArnOf, locationOf, streamArnOf } from "./location.js";
 import {
   DEFAULT_TIMEOUT,
   PipelineFunction,
@@ -33,6 +33,9 @@ import {
 
 /**
  * What {@link ReplicationPipeline} creates unless given.
+ * A given table encrypted with a customer managed KMS key brings its key (`encryptionKey`;
+ * import the table with it): each function gets the KMS actions its calls need on that key alone,
+ * on the source table's stream too.
  * @example ({ sourceTable: users, fifo: true })
  */
 export interface ReplicationPipelineProps {
@@ -139,7 +142,9 @@ export class ReplicationPipeline extends Construct {
       permissions: streamToQueuePermissions({
         ...at,
         queueName: this.queue.queueName,
+        ...keyArnOf("queueKeyArn", this.queue.encryptionMasterKey),
         sourceStreamArn,
+        ...keyArnOf("sourceStreamKeyArn", this.sourceTable.encryptionKey),
       }),
     });
     streamSource(this.streamFunction.function, "SourceStream", {
@@ -159,8 +164,11 @@ export class ReplicationPipeline extends Construct {
       permissions: queueToTablePermissions({
         ...at,
         tableName: this.replicaTable.tableName,
+        ...keyArnOf("tableKeyArn", this.replicaTable.encryptionKey),
         queueName: this.queue.queueName,
+        ...keyArnOf("queueKeyArn", this.queue.encryptionMasterKey),
         ...(this.versionTable === undefined ? {} : { versionTable: this.versionTable.tableName }),
+        ...keyArnOf("versionTableKeyArn", this.versionTable?.encryptionKey),
       }),
     });
     this.rejects = pipelineRejects(this, props.rejectDestination);

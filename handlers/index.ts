@@ -93,13 +93,15 @@ export { type CsvToQueueDeps, createCsvToQueueHandler } from "./csvToQueue.js";
 /** @example const handler = createKinesisToTableHandler({ table, rejects }); */
 export { createKinesisToTableHandler, type KinesisToTableDeps } from "./kinesisToTable.js";
 /**
- * Each entry point's IAM statements, from its configuration (plain IAM JSON).
+ * Each entry point's IAM statements, from its configuration (plain IAM JSON), KMS included for
+ * the customer managed keys named (`KeyArns`: `tableKeyArn`, `queueKeyArn`, …).
  * @example policyDocument(queueToTablePermissions({ region: "us-east-1", account: "123456789012", tableName: "replica" }))
  */
 export {
   type AwsLocation,
   csvToQueuePermissions,
   type EntryPointPermissions,
+  type KeyArns,
   kinesisToTablePermissions,
   type PolicyStatement,
   policyDocument,

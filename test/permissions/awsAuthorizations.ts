@@ -2,12 +2,17 @@
  * What IAM authorizes for each recorded AWS call (test/support/recordingProxy.ts): the IAM action
  * and resource ARN, as the Service Authorization Reference maps operations to actions
  * (SendMessageBatch → sqs:SendMessage, TransactWriteItems → one PutItem/UpdateItem/DeleteItem/
- * ConditionCheckItem per item, GetObject with a versionId → s3:GetObjectVersion). GetRecords
+ * ConditionCheckItem per item, GetObject with a versionId → s3:GetObjectVersion, PUT of an object →
+ * s3:PutObject). GetRecords
  * names only a shard iterator: the stream is the one whose GetShardIterator (or GetRecords)
  * answered that iterator. A call this module does not know becomes `<service>:<Operation>` on
  * `unmapped`, which no statement allows, so a new call fails the permission test loudly.
+ * `withCustomerKeys` adds what a call on a resource encrypted with a customer managed key needs
+ * from that key.
  */
+import { type CustomerKey, kmsActionsOf } from "../support/customerKeys.js";
 import type { RecordedCall } from "../support/recordingProxy.js";
+import { resourceMatches } from "./iamPolicy.js";
 
 /**
  * One authorization a call needed.
@@ -122,8 +127,32 @@ export const authorizationsOf = (
           if (call.status === 404 && ["NoSuchKey", "NoSuchVersion"].includes(call.errorCode ?? ""))
             add("s3:ListBucket", `arn:aws:s3:::${bucket}`);
         }
-      } else add(`s3:${call.method}`, object);
+      } else if (call.method === "PUT" && key.length > 0) add("s3:PutObject", object);
+      else add(`s3:${call.method}`, object);
     } else add(`${call.service}:${operation}`, UNMAPPED);
   }
   return out;
 };
+
+/**
+ * The authorizations with, after each call on a resource encrypted with a customer managed key,
+ * the KMS actions AWS documents for that call (test/support/customerKeys.ts) on that resource's
+ * key, as the same operation needed them.
+ * @example withCustomerKeys(authorizationsOf(calls, at), [{ resource: queueArn, keyArn }])
+ */
+export const withCustomerKeys = (
+  authorizations: ReadonlyArray<Authorization>,
+  keys: ReadonlyArray<CustomerKey>,
+): ReadonlyArray<Authorization> =>
+  authorizations.flatMap((authorization) => {
+    const key = keys.find(({ resource }) => resourceMatches(resource, authorization.resource));
+    if (key === undefined) return [authorization];
+    return [
+      authorization,
+      ...kmsActionsOf(authorization.action).map((action) => ({
+        action,
+        resource: key.keyArn,
+        operation: authorization.operation,
+      })),
+    ];
+  });

@@ -7,9 +7,16 @@ import { vi } from "vitest";
 import type { emulatorSdkClients } from "../../bin/emulatorResources.js";
 import { captureRejectLog } from "../../bin/rejectLog.js";
 import type { AwsLocation, EntryPointPermissions } from "../../handlers/lambda/permissions.js";
+import type { CustomerKey } from "../support/customerKeys.js";
+
 /** What the cases run against. */
 export interface PermissionRig {
   readonly at: AwsLocation;
+  /**
+   * The ARN of a customer managed key named `name`: every case encrypts each resource it calls
+   * with its own key, declares it in `keys`, and passes it to `permissions()`.
+   */
+  readonly keyArn: (name: string) => string;
   /** Clients straight to the emulators, for setting up and checking (not recorded). */
   readonly setup: ReturnType<typeof emulatorSdkClients>;
   /** Clients of the local event-source pollers, through the event-source recording proxies. */
@@ -26,6 +33,8 @@ export interface PermissionRig {
 /** One configuration of one entry point, ready to run. */
 export interface PermissionCase {
   readonly permissions: EntryPointPermissions;
+  /** The resources encrypted with a customer managed key, and their keys. */
+  readonly keys: ReadonlyArray<CustomerKey>;
   /** The usual traffic. */
   readonly main: () => Promise<void>;
   /** A rare path, and the only grants it alone uses. */
@@ -47,14 +56,32 @@ export interface PermissionScenario {
   };
 }
 
-/** What Lambda's DynamoDB stream event source (our poller) calls. */
+/** What Lambda's DynamoDB stream event source (our poller) calls, on an encrypted table's stream. */
 export const STREAM_READS = [
   "dynamodb:DescribeStream",
   "dynamodb:GetRecords",
   "dynamodb:GetShardIterator",
+  "kms:Decrypt",
 ];
-/** What Lambda's SQS event source (our poller) calls. */
-export const SQS_READS = ["sqs:DeleteMessage", "sqs:GetQueueAttributes", "sqs:ReceiveMessage"];
+/** What Lambda's SQS event source (our poller) calls, on an encrypted queue. */
+export const SQS_READS = [
+  "kms:Decrypt",
+  "sqs:DeleteMessage",
+  "sqs:GetQueueAttributes",
+  "sqs:ReceiveMessage",
+];
+
+/**
+ * The key resources of an SQS queue, a DynamoDB table, its stream, a bucket's objects and a
+ * Kinesis stream, as IAM names them in the rig's account and region.
+ * @example ({ resource: arnIn(rig.at).queue("rows"), keyArn: rig.keyArn("rows") })
+ */
+export const arnIn = (at: AwsLocation) => ({
+  queue: (name: string) => `arn:aws:sqs:${at.region}:${at.account}:${name}`,
+  table: (name: string) => `arn:aws:dynamodb:${at.region}:${at.account}:table/${name}`,
+  objects: (bucket: string) => `arn:aws:s3:::${bucket}/*`,
+  kinesis: (name: string) => `arn:aws:kinesis:${at.region}:${at.account}:stream/${name}`,
+});
 
 /** A fresh instance of a handler module, so it reads the environment set just before. */
 export const fresh = async <M>(load: () => Promise<M>): Promise<M> => {

@@ -4,10 +4,12 @@ import { emulatorEnvironment } from "../../bin/localEmulators.js";
 import type { PolicyStatement } from "../../handlers/lambda/permissions.js";
 import { emulatorEndpoints } from "../support/emulators.js";
 import { type RecordingProxy, startRecordingProxy } from "../support/recordingProxy.js";
-import { type Authorization, authorizationsOf } from "./awsAuthorizations.js";
+import { type Authorization, authorizationsOf, withCustomerKeys } from "./awsAuthorizations.js";
+import { csvPermissionScenarios } from "./csvPermissionScenarios.js";
 import { actionMatches, grantsOf, isAllowed, resourceMatches } from "./iamPolicy.js";
 import type { PermissionRig } from "./permissionRig.js";
 import { queuePermissionScenarios } from "./queuePermissionScenarios.js";
+import { rejectPermissionScenarios } from "./rejectPermissionScenarios.js";
 import { streamPermissionScenarios } from "./streamPermissionScenarios.js";
 
 /** moto's account (it appears in queue URLs); DynamoDB Local ignores accounts. */
@@ -63,15 +65,20 @@ describe("least privilege: each entry point's AWS calls on the emulators, agains
   let code: ProxyPair;
   let source: ProxyPair;
   let rig: PermissionRig;
+  let previousVariables: string[] = [];
 
   beforeAll(async () => {
     code = await startPair();
     source = await startPair();
     rig = {
       at,
+      keyArn: (name) => `arn:aws:kms:${at.region}:${at.account}:key/${name}`,
       setup: emulatorSdkClients(emulatorEndpoints()),
       source: emulatorSdkClients(endpointsOf(source)),
       environment: (variables) => {
+        // A case's variables (VERSION_TABLE, REJECT_DESTINATION…) must not reach the next one.
+        for (const name of previousVariables) delete process.env[name];
+        previousVariables = Object.keys(variables);
         delete process.env.AWS_ENDPOINT_URL;
         Object.assign(process.env, emulatorEnvironment(endpointsOf(code)), variables);
       },
@@ -88,15 +95,24 @@ describe("least privilege: each entry point's AWS calls on the emulators, agains
       await proxy.close();
   });
 
-  for (const scenario of [...queuePermissionScenarios, ...streamPermissionScenarios])
-    it(`${scenario.name}: every call is granted, and every function-code grant is used`, async () => {
+  const scenarios = [
+    ...queuePermissionScenarios,
+    ...csvPermissionScenarios,
+    ...streamPermissionScenarios,
+    ...rejectPermissionScenarios,
+  ];
+  for (const scenario of scenarios)
+    it(`${scenario.name}: every call is granted, KMS included, and every function-code grant is used`, async () => {
       const c = await scenario.make(rig);
       take(code);
       take(source);
+      // Every resource is encrypted with a customer managed key: each call also needs the KMS
+      // actions AWS documents for it, on that resource's key.
+      const keyed = (pair: ProxyPair) => withCustomerKeys(take(pair), c.keys);
       await c.main();
-      const main = { code: take(code), eventSource: take(source) };
+      const main = { code: keyed(code), eventSource: keyed(source) };
       await c.rare?.run();
-      const rare = { code: take(code), eventSource: take(source) };
+      const rare = { code: keyed(code), eventSource: keyed(source) };
       const all = {
         code: [...main.code, ...rare.code],
         eventSource: [...main.eventSource, ...rare.eventSource],

@@ -15,9 +15,7 @@ import * as queueToTable from "../../handlers/queueToTable.js";
 import * as streamAggregate from "../../handlers/streamAggregate.js";
 import * as streamToGlue from "../../handlers/streamToGlue.js";
 import * as streamToQueue from "../../handlers/streamToQueue.js";
-import type { RecordedCall } from "../support/recordingProxy.js";
-import { authorizationsOf } from "./awsAuthorizations.js";
-import { actionMatches, isAllowed, resourceMatches } from "./iamPolicy.js";
+import { isAllowed } from "./iamPolicy.js";
 
 const at = { region: "eu-west-1", account: "111122223333" } as const;
 const streamArn =
@@ -157,91 +155,5 @@ describe("entry point permissions", () => {
       expect(new Set(sids).size).toBe(sids.length);
     }
     expect(policyDocument(p)).toEqual({ Version: "2012-10-17", Statement: p.functionCode });
-  });
-});
-
-describe("IAM matching (test helper)", () => {
-  it("matches actions without regard to case, with wildcards", () => {
-    expect(actionMatches("dynamodb:*Item", "dynamodb:PutItem")).toBe(true);
-    expect(actionMatches("SQS:sendmessage", "sqs:SendMessage")).toBe(true);
-    expect(actionMatches("sqs:Send?", "sqs:SendMessage")).toBe(false);
-  });
-
-  it("keeps resource wildcards within an ARN segment, and matches case-sensitively", () => {
-    expect(resourceMatches("*", "arn:aws:sqs:us-east-1:1:q")).toBe(true);
-    expect(resourceMatches("arn:aws:sqs:*:1:q", "arn:aws:sqs:us-east-1:1:q")).toBe(true);
-    expect(resourceMatches("arn:aws:sqs:us-east-1:*", "arn:aws:sqs:us-east-1:1:q")).toBe(false);
-    expect(resourceMatches("arn:aws:s3:::b/*", "arn:aws:s3:::b/x:y/z")).toBe(true);
-    expect(resourceMatches("arn:aws:dynamodb:r:1:table/T", "arn:aws:dynamodb:r:1:table/t")).toBe(
-      false,
-    );
-  });
-});
-
-const call = (
-  partial: Partial<RecordedCall> & Pick<RecordedCall, "service" | "operation">,
-): RecordedCall => ({
-  region: "us-east-1",
-  target: "",
-  method: "POST",
-  path: "/",
-  request: undefined,
-  status: 200,
-  response: undefined,
-  ...partial,
-});
-
-describe("authorizations of recorded calls (test helper)", () => {
-  it("maps operations to the IAM actions and resources they need", () => {
-    const calls = [
-      call({
-        service: "dynamodb",
-        target: "DynamoDB_20120810",
-        operation: "TransactWriteItems",
-        request: { TransactItems: [{ Update: { TableName: "t" } }, { Put: { TableName: "m" } }] },
-      }),
-      call({
-        service: "sqs",
-        target: "AmazonSQS",
-        operation: "SendMessageBatch",
-        request: { QueueUrl: "http://h/123/q.fifo" },
-      }),
-      call({
-        service: "s3",
-        operation: "GET",
-        method: "GET",
-        path: "/b/a%20b.csv?versionId=v1",
-        status: 404,
-        errorCode: "NoSuchVersion",
-      }),
-      call({ service: "glue", target: "AWSGlue", operation: "GetJobRun", request: {} }),
-    ];
-    expect(
-      authorizationsOf(calls, { account: "9" }).map((a) => `${a.action} ${a.resource}`),
-    ).toEqual([
-      "dynamodb:UpdateItem arn:aws:dynamodb:us-east-1:9:table/t",
-      "dynamodb:PutItem arn:aws:dynamodb:us-east-1:9:table/m",
-      "sqs:SendMessage arn:aws:sqs:us-east-1:123:q.fifo",
-      "s3:GetObjectVersion arn:aws:s3:::b/a b.csv",
-      "s3:ListBucket arn:aws:s3:::b",
-      "glue:GetJobRun unmapped",
-    ]);
-  });
-
-  it("attributes GetRecords to the stream whose iterator it uses", () => {
-    const kinesis = (operation: string, request: unknown, response: unknown) =>
-      call({ service: "kinesis", target: "Kinesis_20131202", operation, request, response });
-    const calls = [
-      kinesis("GetShardIterator", { StreamName: "S" }, { ShardIterator: "i1" }),
-      kinesis("GetRecords", { ShardIterator: "i1" }, { NextShardIterator: "i2" }),
-      kinesis("GetRecords", { ShardIterator: "i2" }, {}),
-      kinesis("GetRecords", { ShardIterator: "other" }, {}),
-    ];
-    expect(authorizationsOf(calls, { account: "9" }).map((a) => a.resource)).toEqual([
-      "arn:aws:kinesis:us-east-1:9:stream/S",
-      "arn:aws:kinesis:us-east-1:9:stream/S",
-      "arn:aws:kinesis:us-east-1:9:stream/S",
-      "unmapped",
-    ]);
   });
 });

@@ -1,33 +1,30 @@
 /**
- * Least-privilege scenarios of the queue entry points (streamToQueue, queueToTable, csvToQueue)
- * on the emulators: see test/permissions/permissionRig.ts and test/permissions/permissions.aws.test.ts.
+ * Least-privilege scenarios of the queue entry points (streamToQueue, queueToTable) on the
+ * emulators: see test/permissions/permissionRig.ts and test/permissions/permissions.aws.test.ts
+ * (csvToQueue's: csvPermissionScenarios.ts).
  */
-import { PutBucketVersioningCommand, PutObjectCommand } from "@aws-sdk/client-s3";
 import type { SQSEvent } from "aws-lambda";
 import { expect } from "vitest";
 import { localContext } from "../../adapters/localAws/eventSources/localContext.js";
 import { DynamoDbStreamPoller } from "../../adapters/localAws/pollers/DynamoDbStreamPoller.js";
 import { SqsPoller } from "../../adapters/localAws/pollers/SqsPoller.js";
-import { objectCreatedEvent } from "../../adapters/localAws/services/s3Notification.js";
 import {
   applyChanges,
-  createBucket,
   createKeyedTable,
   createQueueWithDlq,
   queueDepth,
   scanTable,
 } from "../../bin/emulatorResources.js";
-import { captureRejectLog } from "../../bin/rejectLog.js";
-import { csvBody, csvSchema, replicationChanges, replicationKey } from "../../bin/scenarioData.js";
+import { replicationChanges, replicationKey } from "../../bin/scenarioData.js";
 import { encodeMessageBody } from "../../domain/messageBody.js";
 import { quickQueuePolling, quickStreamPolling } from "../support/awsPipelines.js";
 import { uniqueName } from "../support/emulators.js";
 import {
+  arnIn,
   fresh,
   type PermissionCase,
   type PermissionRig,
   type PermissionScenario,
-  quietly,
   SQS_READS,
   STREAM_READS,
 } from "./permissionRig.js";
@@ -69,13 +66,21 @@ const queueToTable =
         quickQueuePolling,
       ).run();
     const tableOf = (name: string) => scanTable(rig.setup.dynamodb, name, replicationKey);
+    const arn = arnIn(rig.at);
     return {
       permissions: permissions({
         ...rig.at,
         tableName: replica,
+        tableKeyArn: rig.keyArn("replica"),
         queueName,
-        ...(guarded ? { versionTable } : {}),
+        queueKeyArn: rig.keyArn("changes"),
+        ...(guarded ? { versionTable, versionTableKeyArn: rig.keyArn("versions") } : {}),
       }),
+      keys: [
+        { resource: arn.table(replica), keyArn: rig.keyArn("replica") },
+        { resource: arn.queue(queueName), keyArn: rig.keyArn("changes") },
+        { resource: arn.table(versionTable), keyArn: rig.keyArn("versions") },
+      ],
       main: async () => {
         expect((await poll()).deleted).toBe(15);
         expect(await tableOf(replica)).toEqual(await tableOf(source));
@@ -121,80 +126,30 @@ const queueToTable =
     };
   };
 
-const csvToQueue =
-  (versioned: boolean) =>
-  async (rig: PermissionRig): Promise<PermissionCase> => {
-    const bucket = uniqueName("uploads");
-    const queueName = uniqueName("rows");
-    await createBucket(rig.setup.s3, bucket);
-    if (versioned)
-      await rig.setup.s3.send(
-        new PutBucketVersioningCommand({
-          Bucket: bucket,
-          VersioningConfiguration: { Status: "Enabled" },
-        }),
-      );
-    const queue = await createQueueWithDlq(rig.setup.sqs, queueName, { maxReceiveCount: 5 });
-    rig.environment({
-      QUEUE_URL: rig.queueUrl(queue.url, "code"),
-      CSV_SCHEMA: JSON.stringify(csvSchema),
-    });
-    const { handler, permissions } = await fresh(() => import("../../handlers/csvToQueue.js"));
-    const load = async (key: string, stored: { etag: string; versionId?: string }) =>
-      quietly(() =>
-        handler(objectCreatedEvent(bucket, key, stored), localContext("csvToQueue", 900_000)),
-      );
-    return {
-      permissions: permissions({ ...rig.at, bucket, keyPrefix: "incoming/", queueName, versioned }),
-      main: async () => {
-        const key = "incoming/pedidos año 2026.csv";
-        const put = await rig.setup.s3.send(
-          new PutObjectCommand({ Bucket: bucket, Key: key, Body: csvBody }),
-        );
-        await load(key, {
-          etag: put.ETag ?? "",
-          ...(put.VersionId ? { versionId: put.VersionId } : {}),
-        });
-        // Rows reached the queue (how many per message is csvToQueue's business).
-        expect(await queueDepth(rig.setup.sqs, queue.url)).toBeGreaterThan(0);
-      },
-      rare: {
-        actions: ["s3:ListBucket"],
-        because:
-          "never called: S3 needs it to answer NoSuchKey/NoSuchVersion (the object is rejected and skipped) instead of AccessDenied (retried as a deployment error) for an object deleted before it was read",
-        run: async () => {
-          const log = captureRejectLog();
-          try {
-            const gone = {
-              etag: "0",
-              ...(versioned ? { versionId: "3sL4kqtJlcpXroDTDmJ.rmSpXd3dIbrHY" } : {}),
-            };
-            await handler(
-              objectCreatedEvent(bucket, "incoming/borrado.csv", gone),
-              localContext("csvToQueue"),
-            );
-          } finally {
-            log.stop();
-          }
-          expect(log.records.map((r) => r.error.reason.split(":")[0])).toEqual([
-            versioned ? "NoSuchVersion" : "NoSuchKey",
-          ]);
-        },
-      },
-    };
-  };
-
-/** streamToQueue, queueToTable (plain and guarded), csvToQueue (unversioned and versioned). */
+/** streamToQueue, queueToTable (plain and guarded). */
 export const queuePermissionScenarios: ReadonlyArray<PermissionScenario> = [
   {
     name: "streamToQueue (FIFO queue)",
-    recorded: { code: ["sqs:SendMessage"], eventSource: STREAM_READS },
+    recorded: {
+      code: ["kms:Decrypt", "kms:GenerateDataKey", "sqs:SendMessage"],
+      eventSource: STREAM_READS,
+    },
     make: async (rig) => {
       const queueName = `${uniqueName("replica")}.fifo`;
       const { streamArn, queue, handler } = await replicatedQueue(rig, queueName);
       const { permissions } = await import("../../handlers/streamToQueue.js");
       return {
-        permissions: permissions({ ...rig.at, queueName, sourceStreamArn: streamArn }),
+        permissions: permissions({
+          ...rig.at,
+          queueName,
+          queueKeyArn: rig.keyArn("replica"),
+          sourceStreamArn: streamArn,
+          sourceStreamKeyArn: rig.keyArn("source"),
+        }),
+        keys: [
+          { resource: arnIn(rig.at).queue(queueName), keyArn: rig.keyArn("replica") },
+          { resource: streamArn, keyArn: rig.keyArn("source") },
+        ],
         main: async () => {
           await new DynamoDbStreamPoller(
             rig.source.streams,
@@ -210,7 +165,7 @@ export const queuePermissionScenarios: ReadonlyArray<PermissionScenario> = [
   {
     name: "queueToTable (FIFO queue, BatchWriteItem)",
     recorded: {
-      code: ["dynamodb:BatchWriteItem", "dynamodb:DescribeTable"],
+      code: ["dynamodb:BatchWriteItem", "dynamodb:DescribeTable", "kms:Decrypt"],
       eventSource: SQS_READS,
     },
     make: queueToTable(false),
@@ -223,22 +178,10 @@ export const queuePermissionScenarios: ReadonlyArray<PermissionScenario> = [
         "dynamodb:DeleteItem",
         "dynamodb:DescribeTable",
         "dynamodb:PutItem",
+        "kms:Decrypt",
       ],
       eventSource: SQS_READS,
     },
     make: queueToTable(true),
-  },
-  {
-    name: "csvToQueue (unversioned bucket)",
-    recorded: { code: ["s3:GetObject", "s3:ListBucket", "sqs:SendMessage"], eventSource: [] },
-    make: csvToQueue(false),
-  },
-  {
-    name: "csvToQueue (versioned bucket)",
-    recorded: {
-      code: ["s3:GetObjectVersion", "s3:ListBucket", "sqs:SendMessage"],
-      eventSource: [],
-    },
-    make: csvToQueue(true),
   },
 ];

@@ -30,6 +30,28 @@ describe("rejectDestinationPermissions", () => {
     ]);
   });
 
+  it("with the destination's customer managed key, adds what writing needs on that key alone", () => {
+    const keyArn = "arn:aws:kms:eu-west-1:210987654321:key/1234abcd-12ab-34cd-56ef-1234567890ab";
+    const queue = "https://sqs.eu-west-1.amazonaws.com/210987654321/rejects";
+    expect(rejectDestinationPermissions(at, queue, { keyArn })[1]).toEqual({
+      Sid: "EncryptRejects",
+      Effect: "Allow",
+      Action: ["kms:GenerateDataKey", "kms:Decrypt"],
+      Resource: [keyArn],
+    });
+    // One PutObject per document: no multipart upload, so no kms:Decrypt.
+    expect(rejectDestinationPermissions(at, "s3://ops/rejects/", { keyArn })[1]).toEqual({
+      Sid: "EncryptRejects",
+      Effect: "Allow",
+      Action: ["kms:GenerateDataKey"],
+      Resource: [keyArn],
+    });
+    expect(rejectDestinationPermissions(at, queue)).toHaveLength(1);
+    expect(() =>
+      rejectDestinationPermissions(at, queue, { keyArn: "arn:aws:kms:eu-west-1:1:alias/ops" }),
+    ).toThrow(/keyArn must be the key's ARN/);
+  });
+
   it("refuses what is no destination, and wildcards that would widen the grant", () => {
     expect(() => rejectDestinationPermissions(at, "rejects")).toThrow(RangeError);
     expect(() => rejectDestinationPermissions(at, "s3://ops/a*")).toThrow(RangeError);

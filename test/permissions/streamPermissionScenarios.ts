@@ -19,7 +19,7 @@ import { paymentChanges, seedOrders, sensorRecords } from "../../bin/scenarioDat
 import { EVENT_LOG_KEY_SCHEMA } from "../../domain/eventLog.js";
 import { deliveredTwice, quickStreamPolling } from "../support/awsPipelines.js";
 import { uniqueName } from "../support/emulators.js";
-import { fresh, type PermissionScenario, quietly, STREAM_READS } from "./permissionRig.js";
+import { arnIn, fresh, type PermissionScenario, quietly, STREAM_READS } from "./permissionRig.js";
 
 /** streamToGlue, streamAggregate, kinesisToTable. */
 export const streamPermissionScenarios: ReadonlyArray<PermissionScenario> = [
@@ -42,7 +42,13 @@ export const streamPermissionScenarios: ReadonlyArray<PermissionScenario> = [
       });
       const { handler, permissions } = await fresh(() => import("../../handlers/streamToGlue.js"));
       return {
-        permissions: permissions({ ...rig.at, jobName, sourceStreamArn: streamArn }),
+        permissions: permissions({
+          ...rig.at,
+          jobName,
+          sourceStreamArn: streamArn,
+          sourceStreamKeyArn: rig.keyArn("api-pagos"),
+        }),
+        keys: [{ resource: streamArn, keyArn: rig.keyArn("api-pagos") }],
         main: async () => {
           await applyChanges(rig.setup.dynamodb, table, paymentChanges);
           await new DynamoDbStreamPoller(
@@ -65,6 +71,7 @@ export const streamPermissionScenarios: ReadonlyArray<PermissionScenario> = [
         "dynamodb:GetItem",
         "dynamodb:PutItem",
         "dynamodb:UpdateItem",
+        "kms:Decrypt",
       ],
       eventSource: STREAM_READS,
     },
@@ -86,7 +93,17 @@ export const streamPermissionScenarios: ReadonlyArray<PermissionScenario> = [
         () => import("../../handlers/streamAggregate.js"),
       );
       return {
-        permissions: permissions({ ...rig.at, totalsTable, sourceStreamArn: streamArn }),
+        permissions: permissions({
+          ...rig.at,
+          totalsTable,
+          totalsTableKeyArn: rig.keyArn("totals"),
+          sourceStreamArn: streamArn,
+          sourceStreamKeyArn: rig.keyArn("orders"),
+        }),
+        keys: [
+          { resource: arnIn(rig.at).table(totalsTable), keyArn: rig.keyArn("totals") },
+          { resource: streamArn, keyArn: rig.keyArn("orders") },
+        ],
         main: async () => {
           await applyChanges(
             rig.setup.dynamodb,
@@ -139,12 +156,13 @@ export const streamPermissionScenarios: ReadonlyArray<PermissionScenario> = [
   {
     name: "kinesisToTable",
     recorded: {
-      code: ["dynamodb:BatchWriteItem", "dynamodb:DescribeTable"],
+      code: ["dynamodb:BatchWriteItem", "dynamodb:DescribeTable", "kms:Decrypt"],
       eventSource: [
         "kinesis:DescribeStreamSummary",
         "kinesis:GetRecords",
         "kinesis:GetShardIterator",
         "kinesis:ListShards",
+        "kms:Decrypt",
       ],
     },
     make: async (rig) => {
@@ -157,7 +175,17 @@ export const streamPermissionScenarios: ReadonlyArray<PermissionScenario> = [
         () => import("../../handlers/kinesisToTable.js"),
       );
       return {
-        permissions: permissions({ ...rig.at, tableName: table, sourceStreamName: stream }),
+        permissions: permissions({
+          ...rig.at,
+          tableName: table,
+          tableKeyArn: rig.keyArn("event-logs"),
+          sourceStreamName: stream,
+          sourceStreamKeyArn: rig.keyArn("event-stream"),
+        }),
+        keys: [
+          { resource: arnIn(rig.at).table(table), keyArn: rig.keyArn("event-logs") },
+          { resource: arnIn(rig.at).kinesis(stream), keyArn: rig.keyArn("event-stream") },
+        ],
         main: async () => {
           for (const { partitionKey, data } of sensorRecords)
             await rig.setup.kinesis.send(
