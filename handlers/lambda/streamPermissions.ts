@@ -86,8 +86,12 @@ export const streamToGluePermissions = (
  * DynamoDB stream → totals. Code: TransactWriteItems of `ADD` updates and marker puts, i.e.
  * `dynamodb:UpdateItem` and `dynamodb:PutItem` on the totals table; `dynamodb:DescribeTable`
  * (key schema, once per cold start) and `dynamodb:GetItem` (whether a refused record's marker
- * exists); `kms:Decrypt` on `totalsTableKeyArn`. Event source: the orders table's stream, when
- * `sourceStreamArn` is given, and `kms:Decrypt` on `sourceStreamKeyArn`.
+ * exists); `kms:Decrypt` on `totalsTableKeyArn`; when `sourceStreamArn` is given,
+ * `dynamodb:DescribeStream`, `GetShardIterator` and `GetRecords` on it (a batch without a
+ * tumbling window looks its shard up there when a watermark could cover its records: the calls
+ * the event source makes with the same role) and `kms:Decrypt` on `sourceStreamKeyArn`. Event
+ * source: the orders table's stream, when `sourceStreamArn` is given, and `kms:Decrypt` on
+ * `sourceStreamKeyArn`.
  * @example streamAggregatePermissions({ region: "us-east-1", account: "123456789012", totalsTable: "totals", sourceStreamArn: orders.tableStreamArn })
  */
 export const streamAggregatePermissions = (
@@ -113,6 +117,21 @@ export const streamAggregatePermissions = (
       "totalsTableKeyArn",
       config.totalsTableKeyArn,
     ),
+    ...(config.sourceStreamArn === undefined
+      ? []
+      : [
+          allow(
+            "LookUpShardOfRecord",
+            ["dynamodb:DescribeStream", "dynamodb:GetShardIterator", "dynamodb:GetRecords"],
+            [checked("sourceStreamArn", config.sourceStreamArn)],
+          ),
+          ...keyStatements(
+            "DecryptLookedUpRecord",
+            "readTableStream",
+            "sourceStreamKeyArn",
+            config.sourceStreamKeyArn,
+          ),
+        ]),
   ],
   eventSource: readDynamoDbStream(config),
 });

@@ -220,6 +220,18 @@ describe("examples/sam/template.yaml", () => {
     }
   });
 
+  it("tells the aggregation handler its mapping's ParallelizationFactor", () => {
+    const [, aggregate] =
+      functions.find(([, f]) => entryPointOf(f.Properties) === "streamAggregate") ?? [];
+    const environment = aggregate?.Properties.Environment as { Variables?: Json } | undefined;
+    const events = Object.values(
+      (aggregate?.Properties.Events ?? {}) as Record<string, { Properties: Json }>,
+    );
+    const factors = events.map((e) => String(e.Properties.ParallelizationFactor ?? 1));
+    expect(factors).toHaveLength(1);
+    expect(environment?.Variables?.PARALLELIZATION_FACTOR).toBe(factors[0]);
+  });
+
   it("expires the totals table's per-record markers by TTL on expiresAt", () => {
     const [, aggregate] =
       functions.find(([, f]) => entryPointOf(f.Properties) === "streamAggregate") ?? [];

@@ -3,6 +3,7 @@
  * kinesisToTable) on the emulators: see test/permissions/permissionRig.ts and
  * test/permissions/permissions.aws.test.ts.
  */
+import { DescribeStreamCommand } from "@aws-sdk/client-dynamodb-streams";
 import { GetJobRunsCommand } from "@aws-sdk/client-glue";
 import { PutRecordCommand } from "@aws-sdk/client-kinesis";
 import { expect } from "vitest";
@@ -67,8 +68,11 @@ export const streamPermissionScenarios: ReadonlyArray<PermissionScenario> = [
     name: "streamAggregate",
     recorded: {
       code: [
+        "dynamodb:DescribeStream",
         "dynamodb:DescribeTable",
         "dynamodb:GetItem",
+        "dynamodb:GetRecords",
+        "dynamodb:GetShardIterator",
         "dynamodb:PutItem",
         "dynamodb:UpdateItem",
         "kms:Decrypt",
@@ -88,7 +92,8 @@ export const streamPermissionScenarios: ReadonlyArray<PermissionScenario> = [
         partitionKey: "order_date",
         sortKey: "item_number",
       });
-      rig.environment({ TOTALS_TABLE: totalsTable });
+      // As the constructs deploy it: the mapping's ParallelizationFactor told.
+      rig.environment({ TOTALS_TABLE: totalsTable, PARALLELIZATION_FACTOR: "1" });
       const { handler, permissions } = await fresh(
         () => import("../../handlers/streamAggregate.js"),
       );
@@ -119,10 +124,46 @@ export const streamPermissionScenarios: ReadonlyArray<PermissionScenario> = [
           expect(twice.events).toHaveLength(2);
         },
         rare: {
-          actions: ["dynamodb:GetItem"],
+          actions: [
+            "dynamodb:GetItem",
+            "dynamodb:DescribeStream",
+            "dynamodb:GetShardIterator",
+            "dynamodb:GetRecords",
+            "kms:Decrypt",
+          ],
           because:
-            "a transaction DynamoDB refuses as invalid (a total out of range) is retried record by record, and a lone record's marker is read to tell a record applied before from one to reject",
+            "a transaction DynamoDB refuses as invalid (a total out of range) is retried record by record, and a lone record's marker is read to tell a record applied before from one to reject; a batch without a tumbling window whose records a watermark may have applied (the window removed from the mapping while the batch was pending) looks its shard up in the stream",
           run: async () => {
+            // Applied in a tumbling-window invocation, then delivered again without the window.
+            const { StreamDescription } = await rig.setup.streams.send(
+              new DescribeStreamCommand({ StreamArn: streamArn }),
+            );
+            const shardId = StreamDescription?.Shards?.[0]?.ShardId ?? "";
+            // New orders on new totals: applied by watermarks alone (no marker to find).
+            await applyChanges(
+              rig.setup.dynamodb,
+              orders,
+              seedOrders("2026-11-22T10:00:00Z").map((order) => ({
+                put: { ...order, order_id: { S: `late-${(order.order_id as { S: string }).S}` } },
+              })),
+            );
+            await new DynamoDbStreamPoller(
+              rig.source.streams,
+              streamArn,
+              async (event, context) => {
+                const windowed = {
+                  ...event,
+                  shardId,
+                  window: { start: "2026-11-22T10:00:00Z", end: "2026-11-22T10:15:00Z" },
+                  state: {},
+                  isFinalInvokeForWindow: false,
+                  isWindowTerminatedEarly: false,
+                };
+                await handler(windowed, context);
+                return handler(event, context);
+              },
+              { ...quickStreamPolling, batchSize: 10 },
+            ).run();
             const largest = "9".repeat(38);
             await applyChanges(rig.setup.dynamodb, orders, [
               {
