@@ -62,7 +62,7 @@ is sent again.
   --to <queue-url>                      the pipeline's input queue
   --dry-run                             print what would be sent where; change nothing
   --max <n>                             read at most n messages or documents
-  --visibility-timeout <seconds>        how long read messages stay hidden (default 300)
+  --visibility-timeout <seconds>        how long read messages stay hidden (default 60)
   --json                                one JSON summary on stdout:
                                         {"read":…,"sent":…,"notRedrivable":…,"failed":…}
 Exit status 1 when something was not redriven (not redrivable, or its send failed).`,
@@ -88,7 +88,9 @@ Exit status 1 when something was not redriven (not redrivable, or its send faile
       Number.MAX_SAFE_INTEGER,
     );
     if (max === undefined) return fail("--max must be a whole number of at least 1");
-    const visibility = wholeNumber(optionalFlag(flags, "visibility-timeout"), 300, 43_200);
+    // A message stays hidden long enough for its send and delete, and short enough that a run
+    // repeated after an interrupted one sees it again within SQS's 5-minute deduplication window.
+    const visibility = wholeNumber(optionalFlag(flags, "visibility-timeout"), 60, 43_200);
     if (visibility === undefined)
       return fail("--visibility-timeout must be a whole number of seconds from 1 to 43,200");
     const dryRun = flags["dry-run"] === true;
