@@ -78,6 +78,26 @@ const toAction = (item: TransactWriteItem): TransactAction => {
   };
 };
 
+/**
+ * A cancelled transaction's error with, in the reasons of the actions that asked
+ * `ReturnValuesOnConditionCheckFailure: ALL_OLD`, the item their refused condition found.
+ */
+const withOldItems = (error: unknown, items: ReadonlyArray<TransactWriteItem>): unknown => {
+  if (!(error instanceof InMemoryServiceError) || error.refusedItems.length === 0) return error;
+  const asked = (item: TransactWriteItem | undefined) =>
+    (item?.Put ?? item?.Delete ?? item?.Update ?? item?.ConditionCheck)
+      ?.ReturnValuesOnConditionCheckFailure === "ALL_OLD";
+  return new InMemoryServiceError(
+    error.name,
+    error.message,
+    error.cancellationReasons,
+    error.refusedItems,
+    error.refusedItems.map((item, i) =>
+      item !== undefined && asked(items[i]) ? toSdkItem(item) : undefined,
+    ),
+  );
+};
+
 /** One BatchWriteItem request in the simulator's terms. */
 const toBatchRequest = (request: WriteRequest): BatchRequest => {
   if (request.PutRequest?.Item !== undefined) return { put: fromSdkItem(request.PutRequest.Item) };
@@ -177,7 +197,12 @@ export const inMemoryDynamoDbCalls = (db: InMemoryDynamoDb): DynamoDbCalls => ({
     }),
   transactWriteItems: ({ TransactItems }) =>
     callService(async () => {
-      db.transactWrite((TransactItems ?? []).map(toAction));
+      const items = TransactItems ?? [];
+      try {
+        db.transactWrite(items.map(toAction));
+      } catch (error) {
+        throw withOldItems(error, items);
+      }
       return {};
     }),
 });

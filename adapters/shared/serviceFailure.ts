@@ -17,6 +17,8 @@ export interface ServiceFailure {
   readonly CancellationReasons?: ReadonlyArray<{
     readonly Code?: string | undefined;
     readonly Message?: string | undefined;
+    /** The item a refused condition found, when the action asked `ALL_OLD` (SDK shape). */
+    readonly Item?: Record<string, SdkAttributeValue> | undefined;
   }>;
   /**
    * A refused conditional write (`ConditionalCheckFailedException`): the item as it was, when the

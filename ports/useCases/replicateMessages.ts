@@ -1,9 +1,10 @@
 import * as E from "fp-ts/lib/Either.js";
 import type { TaskEither } from "fp-ts/lib/TaskEither.js";
 import type { Deadline } from "../../domain/deadline.js";
-import type { PipelineError } from "../../domain/errors.js";
+import { invalidRecord, type PipelineError } from "../../domain/errors.js";
 import { decodeMessage } from "../../domain/messageBody.js";
-import { lastPerKey, type WriteCommand } from "../../domain/writeCommand.js";
+import { secondSourceReason, streamOriginOf } from "../../domain/streamOrigin.js";
+import { lastPerKey, sourceConflicts, type WriteCommand } from "../../domain/writeCommand.js";
 import type { TableWriter } from "../tableWriter.js";
 import type { BatchReport, DecodedBatch, IndexedFailure, IndexedReject } from "./batchReport.js";
 
@@ -34,8 +35,9 @@ export interface ReplicationReport extends BatchReport {
 
 /**
  * Applies a batch of queue messages to the replica table. Decodes every message with the table's
- * key schema, reduces all commands of the batch to the last one per key (`lastPerKey`: highest
- * `seq` when commands carry one, else delivery order), writes them with ONE
+ * key schema, reduces all commands of the batch to the last one per key (`lastPerKey`: newest
+ * stream label and `seq` when commands carry one, else delivery order; a command outranked by
+ * another source table's change of the same key is rejected, `sourceConflicts`), writes them with ONE
  * {@link TableWriter.write}, and maps failed commands back to their messages: a message fails when
  * one of its commands failed transiently (or the whole write did); a message whose only commands
  * were superseded by a newer command of the same key is done. Puts are keyed by the table's key
@@ -79,6 +81,18 @@ export const replicateMessages =
       }
     });
     const winners = lastPerKey(commands);
+    // Two source tables' changes of one item: nothing orders them, so the outranked ones are
+    // refused loudly rather than dropped as superseded (the guard refuses the rest).
+    for (const { command, winner } of sourceConflicts(commands, winners))
+      rejected.push({
+        index: owner.get(command) ?? -1,
+        error: invalidRecord(
+          command.source,
+          "stream",
+          secondSourceReason(winner, streamOriginOf(command.stream ?? "")?.table ?? "?"),
+        ),
+        detail: { source: command.source, key: command.key },
+      });
     if (winners.length === 0) return E.right({ failed: [], rejected, unreadable });
     const report = await table.write(winners, deadline)();
     if (E.isLeft(report)) {

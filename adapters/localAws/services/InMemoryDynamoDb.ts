@@ -229,7 +229,8 @@ export class InMemoryDynamoDb {
 
   /**
    * TransactWriteItems: all actions or none. Throws `TransactionCanceledException` with one
-   * reason per action when a condition fails, `ValidationException` when a limit is broken.
+   * reason per action when a condition fails (and, as `refusedItems`, the item each refused
+   * condition found), `ValidationException` when a limit is broken.
    */
   transactWrite(actions: ReadonlyArray<TransactAction>): void {
     this.injectFault("TransactWriteItems", actions[0]?.table ?? "");
@@ -258,9 +259,11 @@ export class InMemoryDynamoDb {
         "ValidationException",
         `transaction of ${bytes} bytes exceeds 4 MB`,
       );
-    const reasons = prepared.map(({ action, t, key }) =>
-      action.condition === undefined ||
-      action.condition(t.items.get(this.keyId(t, key, action.table)))
+    const found = prepared.map(({ action, t, key }) =>
+      t.items.get(this.keyId(t, key, action.table)),
+    );
+    const reasons = prepared.map(({ action }, i) =>
+      action.condition === undefined || action.condition(found[i])
         ? "None"
         : "ConditionalCheckFailed",
     );
@@ -269,6 +272,7 @@ export class InMemoryDynamoDb {
         "TransactionCanceledException",
         `Transaction cancelled, please refer cancellation reasons for specific reasons [${reasons.join(", ")}]`,
         reasons,
+        reasons.map((reason, i) => (reason === "ConditionalCheckFailed" ? found[i] : undefined)),
       );
     const writes = prepared.map(({ action, t, key }) => this.plan(action, t, key));
     this.count("TransactWriteItems");
