@@ -67,7 +67,12 @@ const expectedPermissions = (name: EntryPointName): EntryPointPermissions => {
     case "streamToQueue":
       return pipelines.streamToQueuePermissions({ ...AT, queueName: "q", sourceStreamArn: "s" });
     case "queueToTable":
-      return pipelines.queueToTablePermissions({ ...AT, tableName: "t", queueName: "q" });
+      return pipelines.queueToTablePermissions({
+        ...AT,
+        tableName: "t",
+        versionTable: "v",
+        queueName: "q",
+      });
     case "streamToGlue":
       return pipelines.streamToGluePermissions({ ...AT, jobName: "j", sourceStreamArn: "s" });
     case "streamAggregate":
@@ -199,6 +204,27 @@ describe("examples/sam/template.yaml", () => {
         const fifo = queue?.Properties.FifoQueue === true;
         expect(fifo || variables?.VERSION_TABLE !== undefined, name).toBe(true);
       }
+    }
+  });
+
+  it("gives every queueToTable a VERSION_TABLE keyed by pk (S), FIFO queue or not: a redriven dead letter never overwrites a newer change", () => {
+    const writers = functions.filter(([, f]) => entryPointOf(f.Properties) === "queueToTable");
+    expect(writers.length).toBeGreaterThanOrEqual(2);
+    for (const [name, f] of writers) {
+      const variables = (f.Properties.Environment as Json | undefined)?.Variables as Json;
+      const versionTable = targetOf(variables?.VERSION_TABLE ?? {});
+      const versions = template.Resources[versionTable ?? "?"];
+      expect(versions?.Type, name).toBe("AWS::DynamoDB::Table");
+      expect(versions?.Properties.KeySchema, name).toEqual([
+        { AttributeName: "pk", KeyType: "HASH" },
+      ]);
+      expect(versions?.Properties.AttributeDefinitions, name).toEqual([
+        { AttributeName: "pk", AttributeType: "S" },
+      ]);
+      const grant = statementsOf(f.Properties).find((s) => s.Sid === "WriteVersionItems");
+      expect(targetOf((grant?.Resource as unknown[] | undefined)?.[0] ?? {}), name).toBe(
+        versionTable,
+      );
     }
   });
 
