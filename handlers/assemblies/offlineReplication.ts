@@ -10,7 +10,6 @@ import { InMemorySqs } from "../../adapters/localAws/services/InMemorySqs.js";
 import { InMemoryMessageQueue } from "../../adapters/memory/InMemoryMessageQueue.js";
 import { InMemoryRejectSink } from "../../adapters/memory/InMemoryRejectSink.js";
 import { InMemorySequenceGuardedTableWriter } from "../../adapters/memory/InMemorySequenceGuardedTableWriter.js";
-import { InMemoryTableWriter } from "../../adapters/memory/InMemoryTableWriter.js";
 import { noWaitRetryEnv } from "../../adapters/shared/retry.js";
 import type { KeySchema } from "../../domain/attributeValue.js";
 import { versionTableSchema } from "../../domain/sequenceGuard.js";
@@ -21,9 +20,9 @@ import { assembleReplication } from "./assembleReplication.js";
 export interface ReplicationServicesOptions {
   /** Key of the source and replica tables (default `pk`). */
   readonly keySchema?: KeySchema;
-  /** FIFO queue (per-key order) or standard queue with the sequence guard (default FIFO). */
+  /** FIFO queue (per-key order) or standard queue (default FIFO). */
   readonly fifo?: boolean;
-  /** Creates the sequence guard's version table `versions` (default: on a standard queue). */
+  /** Creates the sequence guard's version table `versions` (default: yes, whatever the queue). */
   readonly versionTable?: boolean;
   /** Receives before a message goes to the DLQ (default 5; `"never"`: no redrive policy). */
   readonly maxReceiveCount?: number | "never";
@@ -33,8 +32,8 @@ export interface ReplicationServicesOptions {
 }
 
 /**
- * The services of offline replication on a virtual clock: tables `source` (with a stream) and
- * `replica` (and `versions` for a standard queue's sequence guard), the queue and its DLQ.
+ * The services of offline replication on a virtual clock: tables `source` (with a stream),
+ * `replica` and `versions` (the sequence guard's), the queue and its DLQ.
  *
  * @example
  * const s = replicationServices({ fifo: false });
@@ -47,7 +46,7 @@ export const replicationServices = (options: ReplicationServicesOptions = {}) =>
   const db = new InMemoryDynamoDb(clock.now);
   db.createTable("source", schema, { stream: true });
   db.createTable("replica", schema);
-  if (options.versionTable ?? !fifo) db.createTable("versions", versionTableSchema);
+  if (options.versionTable ?? true) db.createTable("versions", versionTableSchema);
   const sqs = new InMemorySqs(clock.now, options.random);
   const queueName = fifo ? "replica.fifo" : "replica";
   const dlqName = fifo ? "replica-dlq.fifo" : "replica-dlq";
@@ -66,25 +65,24 @@ export const replicationServices = (options: ReplicationServicesOptions = {}) =>
 export type ReplicationServices = ReturnType<typeof replicationServices>;
 
 /**
- * The replica writer a queue type calls for: plain on a FIFO queue, sequence-guarded (version
- * table `versions`) on a standard one.
+ * The replica writer the constructs deploy, whatever the queue: sequence-guarded (version table
+ * `versions`), so neither a standard queue's reordering nor a dead-letter redrive on a FIFO queue
+ * applies an older change over a newer one.
  * @example const table = replicaWriter(replicationServices({ fifo: false }));
  */
 export const replicaWriter = (services: ReplicationServices): TableWriter =>
-  services.fifo
-    ? new InMemoryTableWriter(services.db, "replica", noWaitRetryEnv)
-    : new InMemorySequenceGuardedTableWriter(services.db, {
-        table: "replica",
-        versionTable: "versions",
-        clock: services.clock.now,
-        retry: noWaitRetryEnv,
-      });
+  new InMemorySequenceGuardedTableWriter(services.db, {
+    table: "replica",
+    versionTable: "versions",
+    clock: services.clock.now,
+    retry: noWaitRetryEnv,
+  });
 
 /** Settings of the offline replication pipeline. */
 export interface OfflineReplicationOptions {
   /** Key of the source and replica tables (default `pk`). */
   readonly keySchema?: KeySchema;
-  /** FIFO queue (per-key order) or standard queue with the sequence guard (default FIFO). */
+  /** FIFO queue (per-key order) or standard queue (default FIFO); sequence-guarded either way. */
   readonly fifo?: boolean;
   readonly streamBatchSize?: number;
   /** Messages per queueToTable invocation (seed 000: 10). */
@@ -94,8 +92,8 @@ export interface OfflineReplicationOptions {
 /**
  * Seed 000 offline: table `source` (with a stream) → streamToQueue → SQS queue (DLQ after 5
  * receives) → queueToTable in batches of 10 → table `replica`, on in-memory services and a
- * virtual clock. A standard queue (`fifo: false`) is paired with the sequence guard (version
- * table `versions`). Write to `db` table `source`, then `run()`.
+ * virtual clock, writes ordered by the sequence guard (version table `versions`) as the
+ * constructs deploy it. Write to `db` table `source`, then `run()`.
  *
  * @example
  * const p = offlineReplication();
