@@ -10,6 +10,7 @@ import { InMemorySqs } from "../../adapters/localAws/services/InMemorySqs.js";
 import { InMemoryMessageQueue } from "../../adapters/memory/InMemoryMessageQueue.js";
 import { InMemoryRejectSink } from "../../adapters/memory/InMemoryRejectSink.js";
 import { InMemorySequenceGuardedTableWriter } from "../../adapters/memory/InMemorySequenceGuardedTableWriter.js";
+import { InMemoryTableWriter } from "../../adapters/memory/InMemoryTableWriter.js";
 import { noWaitRetryEnv } from "../../adapters/shared/retry.js";
 import type { KeySchema } from "../../domain/attributeValue.js";
 import { versionTableSchema } from "../../domain/sequenceGuard.js";
@@ -84,6 +85,11 @@ export interface OfflineReplicationOptions {
   readonly keySchema?: KeySchema;
   /** FIFO queue (per-key order) or standard queue (default FIFO); sequence-guarded either way. */
   readonly fifo?: boolean;
+  /**
+   * `false`: the bare seed, FIFO only: a plain BatchWriteItem writer and no version table (a
+   * dead-letter redrive could apply an older change over a newer one). Default true.
+   */
+  readonly versionTable?: boolean;
   readonly streamBatchSize?: number;
   /** Messages per queueToTable invocation (seed 000: 10). */
   readonly queueBatchSize?: number;
@@ -102,15 +108,21 @@ export interface OfflineReplicationOptions {
  * p.db.scan("replica"); // [{ pk: { S: "a" } }]
  */
 export const offlineReplication = (options: OfflineReplicationOptions = {}) => {
+  const guarded = options.versionTable ?? true;
+  if (!guarded && options.fifo === false)
+    throw new RangeError("a standard queue needs the version table: nothing else orders it");
   const services = replicationServices({
     ...(options.keySchema ? { keySchema: options.keySchema } : {}),
     ...(options.fifo === undefined ? {} : { fifo: options.fifo }),
+    versionTable: guarded,
   });
   const { clock, db, sqs, queueName } = services;
   const rejects = new InMemoryRejectSink();
   const { streamToQueue, queueToTable } = assembleReplication({
     queue: new InMemoryMessageQueue(sqs, queueName, noWaitRetryEnv),
-    table: replicaWriter(services),
+    table: guarded
+      ? replicaWriter(services)
+      : new InMemoryTableWriter(services.db, "replica", noWaitRetryEnv),
     rejects,
   });
   const stream = new StreamEventSourceRunner<DynamoDBRecord>(db.stream("source"), streamToQueue, {
