@@ -37,6 +37,7 @@ export interface Replay {
  * The message attribute every message a redrive sends carries (String: the id of the record
  * replayed). It tells queueToTable the message may be older than what the table already holds:
  * without a version table nothing orders it, so queueToTable refuses it (docs/guarantees.md).
+ * @example Object.hasOwn(record.messageAttributes, REPLAY_ATTRIBUTE) // true for a redriven message
  */
 export const REPLAY_ATTRIBUTE = "dynamodb-pipelines-replay";
 

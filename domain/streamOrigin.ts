@@ -9,7 +9,10 @@
  * two different source tables have no order at all.
  */
 
-/** The source table and stream of a change. */
+/**
+ * The source table and stream of a change.
+ * @example const origin: StreamOrigin = { table: "arn:aws:dynamodb:eu-west-1:123456789012:table/users", label: "2026-11-30T00:00:00.000" };
+ */
 export interface StreamOrigin {
   /** The source table's ARN, `arn:…:dynamodb:<region>:<account>:table/<name>`. */
   readonly table: string;

@@ -20,7 +20,10 @@ import type { StreamOrigin } from "./streamOrigin.js";
  * not as stale (nothing orders the changes of two tables).
  */
 
-/** A command's version, as the guard writes and compares it. */
+/**
+ * A command's version, as the guard writes and compares it.
+ * @example const version: CommandVersion = { seq: padSequence("7") ?? "", origin: { table: "arn:…:table/users", label: "2026-11-30T00:00:00.000" } };
+ */
 export interface CommandVersion {
   /** The command's `seq`, padded (domain/sequenceGuard.ts `padSequence`). */
   readonly seq: string;
@@ -47,7 +50,10 @@ export const versionItem = (
   ...(expiresAt === undefined ? {} : { expiresAt: { N: String(expiresAt) } }),
 });
 
-/** A condition expression with its placeholders (DynamoDB's request shape, domain values). */
+/**
+ * A condition expression with its placeholders (DynamoDB's request shape, domain values).
+ * @example const { expression, names, values }: VersionCondition = versionCondition(version);
+ */
 export interface VersionCondition {
   readonly expression: string;
   readonly names: Readonly<Record<string, string>>;

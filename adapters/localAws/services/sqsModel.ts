@@ -77,7 +77,10 @@ export interface StoredMessage {
 
 /** Most entries per SendMessageBatch / messages per ReceiveMessage. */
 export const MAX_ENTRIES = 10;
-/** Most message attributes per message. */
+/**
+ * Most message attributes per message.
+ * @example Object.keys(entry.attributes ?? {}).length <= MAX_MESSAGE_ATTRIBUTES
+ */
 export const MAX_MESSAGE_ATTRIBUTES = 10;
 /** Most bytes per SendMessageBatch. */
 export const MAX_BATCH_BYTES = 262_144;
