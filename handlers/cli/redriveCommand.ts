@@ -53,6 +53,9 @@ deleted) only after its send succeeded. Queue messages are read invisible for th
 timeout, so two redrives running at once do not send a message twice; the ones left in place
 are made visible again at the end. On a FIFO target the deduplication id is derived from the
 record and this copy of it: a run repeated after a crash within 5 minutes does not send twice.
+Each message sent carries the dynamodb-pipelines-replay attribute: a replayed change may be
+older than what the table holds by now; queueToTable with VERSION_TABLE drops it then, and
+without VERSION_TABLE refuses it (docs/guarantees.md, "Replication converges").
 
   --from <queue-url|s3://bucket/prefix>  what to replay
   --to <queue-url>                      the pipeline's input queue
