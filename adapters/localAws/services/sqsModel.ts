@@ -77,11 +77,6 @@ export interface StoredMessage {
 
 /** Most entries per SendMessageBatch / messages per ReceiveMessage. */
 export const MAX_ENTRIES = 10;
-/**
- * Most message attributes per message.
- * @example Object.keys(entry.attributes ?? {}).length <= MAX_MESSAGE_ATTRIBUTES
- */
-export const MAX_MESSAGE_ATTRIBUTES = 10;
 /** Most bytes per SendMessageBatch. */
 export const MAX_BATCH_BYTES = 262_144;
 /** How long a FIFO queue remembers a MessageDeduplicationId. */
@@ -122,6 +117,12 @@ export const checkBatch = (entries: ReadonlyArray<SendEntry>): void => {
     fail("BatchRequestTooLong", `Batch requests cannot be longer than ${MAX_BATCH_BYTES} bytes`);
 };
 
+/**
+ * Most message attributes per message.
+ * @example Object.keys(entry.attributes ?? {}).length <= MAX_MESSAGE_ATTRIBUTES
+ */
+export const MAX_MESSAGE_ATTRIBUTES = 10;
+
 /** What message attributes add to a message's size: each name, data type and value. */
 const attributeBytes = (attributes: MessageAttributes): number =>
   Object.entries(attributes).reduce(
@@ -136,9 +137,8 @@ const attributeBytes = (attributes: MessageAttributes): number =>
 
 /**
  * Why SQS would refuse one entry (the caller's fault), or `undefined`: at most 10 message
- * attributes; FIFO entries need a valid
- * MessageGroupId and a MessageDeduplicationId (unless content-based deduplication is on);
- * standard queues take no MessageDeduplicationId.
+ * attributes; FIFO entries need a valid MessageGroupId and a MessageDeduplicationId (unless
+ * content-based deduplication is on); standard queues take no MessageDeduplicationId.
  * @example entryRefusal({ id: "0", body: "{}" }, { fifo: true, contentDedup: false })?.code // "MissingParameter"
  */
 export const entryRefusal = (
