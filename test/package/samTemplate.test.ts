@@ -174,7 +174,7 @@ describe("examples/sam/template.yaml", () => {
       }
   });
 
-  it("gives every consumed queue a dead-letter queue", () => {
+  it("gives every consumed queue a dead-letter queue, with an alarm on its depth", () => {
     const consumed = functions.flatMap(([, f]) =>
       eventsOf(f.Properties)
         .filter(([, e]) => e.Type === "SQS")
@@ -187,6 +187,19 @@ describe("examples/sam/template.yaml", () => {
         "AWS::SQS::Queue",
       );
       expect(redrive?.maxReceiveCount, queue).toBeGreaterThan(1);
+      // A dead letter is a change not applied: an alarm on the DLQ's depth says so.
+      const dlq = targetOf(redrive?.deadLetterTargetArn) ?? "?";
+      const alarm = resources.find(
+        ([, r]) =>
+          r.Type === "AWS::CloudWatch::Alarm" &&
+          JSON.stringify(r.Properties.Dimensions).includes(`"${dlq}"`),
+      );
+      expect(alarm?.[1].Properties, queue).toMatchObject({
+        Namespace: "AWS/SQS",
+        MetricName: "ApproximateNumberOfMessagesVisible",
+        Threshold: 0,
+        ComparisonOperator: "GreaterThanThreshold",
+      });
     }
   });
 
