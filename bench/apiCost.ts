@@ -4,7 +4,8 @@
  * actions per transaction):
  * - aggregation: requests and WCU per 100 stream records, exactly-once vs the seed's per-record
  *   ADD (bench/aggregationCost.ts);
- * - replication: SendMessageBatch per stream record, BatchWriteItem per replicated record;
+ * - replication: SendMessageBatch per stream record, write requests and WCU per stream record, for
+ *   the bare FIFO seed (BatchWriteItem) and the version table the constructs deploy (TransactWriteItems);
  * - CSV: SendMessageBatch (and SQS billed requests, one per 64 KiB of payload), queueToTable
  *   invocations and BatchWriteItem per 1,000 rows, for 1 … 100 rows per message.
  *
@@ -20,8 +21,10 @@ import { objectCreatedEvent } from "../adapters/localAws/services/s3Notification
 import { InMemoryMessageQueue } from "../adapters/memory/InMemoryMessageQueue.js";
 import { InMemoryObjectStore } from "../adapters/memory/InMemoryObjectStore.js";
 import { InMemoryRejectSink } from "../adapters/memory/InMemoryRejectSink.js";
+import { InMemorySequenceGuardedTableWriter } from "../adapters/memory/InMemorySequenceGuardedTableWriter.js";
 import { InMemoryTableWriter } from "../adapters/memory/InMemoryTableWriter.js";
 import { noWaitRetryEnv } from "../adapters/shared/retry.js";
+import { versionTableSchema } from "../domain/sequenceGuard.js";
 import { assembleCsvLoad } from "../handlers/assemblies/assembleCsvLoad.js";
 import { offlineReplication } from "../handlers/assemblies/offlineReplication.js";
 import { DEFAULT_ROWS_PER_MESSAGE } from "../handlers/csvToQueue.js";
@@ -46,7 +49,7 @@ class CountingSqs extends InMemorySqs {
 }
 
 /** CSV → queue → table for one rows-per-message setting, on `rows` rows; counts per 1,000 rows. */
-const csvCost = async (rowsPerMessage: number, rows: number) => {
+const csvCost = async (rowsPerMessage: number, rows: number, guarded = false) => {
   const clock = virtualClock();
   const objects = new InMemoryObjectStore();
   objects.createBucket("uploads");
@@ -54,12 +57,19 @@ const csvCost = async (rowsPerMessage: number, rows: number) => {
   sqs.createQueue("rows", { visibilityTimeoutSeconds: 30 });
   const db = new InMemoryDynamoDb(clock.now);
   db.createTable("items", benchCsvSchema.key);
+  db.createTable("versions", versionTableSchema);
   const rejects = new InMemoryRejectSink();
   const { csvToQueue: load, queueToTable } = assembleCsvLoad(
     {
       objects,
       queue: new InMemoryMessageQueue(sqs, "rows", noWaitRetryEnv),
-      table: new InMemoryTableWriter(db, "items", noWaitRetryEnv),
+      table: guarded
+        ? new InMemorySequenceGuardedTableWriter(db, {
+            table: "items",
+            versionTable: "versions",
+            retry: noWaitRetryEnv,
+          })
+        : new InMemoryTableWriter(db, "items", noWaitRetryEnv),
       rejects,
     },
     { schema: benchCsvSchema, rowsPerMessage },
@@ -83,12 +93,18 @@ const csvCost = async (rowsPerMessage: number, rows: number) => {
     billed: per1000(sqs.billed),
     invocations: per1000(run.invocations),
     batchWrites: per1000(db.usage.requests.get("BatchWriteItem") ?? 0),
+    transactions: per1000(db.usage.requests.get("TransactWriteItems") ?? 0),
+    writeUnits: per1000(db.usage.writeUnits),
   };
 };
 
-/** Stream → queue → table, FIFO queue (BatchWriteItem) and standard queue + sequence guard. */
-const replicationCost = async (fifo: boolean, records: number) => {
-  const p = offlineReplication({ fifo });
+/**
+ * Stream → queue → table: the bare FIFO seed (BatchWriteItem, no version table), and the version
+ * table the constructs deploy on a FIFO or a standard queue (TransactWriteItems). Write requests
+ * and WCU of the replica and version tables only (the source table's own writes left out).
+ */
+const replicationCost = async (fifo: boolean, versionTable: boolean, records: number) => {
+  const p = offlineReplication({ fifo, versionTable });
   for (let i = 0; i < records; i++)
     p.db.put("source", { pk: { S: `k${i % Math.ceil(records * 0.7)}` }, n: { N: String(i) } });
   let sends = 0;
@@ -96,12 +112,17 @@ const replicationCost = async (fifo: boolean, records: number) => {
     if (operation === "SendMessageBatch") sends++;
     return undefined;
   };
+  const { requests } = p.db.usage;
+  const before = { units: p.db.usage.writeUnits, batches: requests.get("BatchWriteItem") ?? 0 };
   await p.run();
-  const requests = p.db.usage.requests;
+  const replicated = p.db.scan("replica").length;
+  if (replicated !== p.db.scan("source").length || p.rejects.records.length > 0)
+    throw new Error(`replication cost run: ${replicated} replica items`);
   return {
     sendsPerRecord: sends / records,
-    batchWritesPerRecord: (requests.get("BatchWriteItem") ?? 0) / records,
+    batchWritesPerRecord: ((requests.get("BatchWriteItem") ?? 0) - before.batches) / records,
     transactionsPerRecord: (requests.get("TransactWriteItems") ?? 0) / records,
+    writeUnitsPerRecord: (p.db.usage.writeUnits - before.units) / records,
   };
 };
 
@@ -161,29 +182,47 @@ export const apiCostFigure = async (): Promise<FigureResult> => {
   notes.push(
     "aggregation: 10,000 records, Zipf over 50 items, 3 days; exactly-once in watermark mode (tumbling window, as AggregationPipeline deploys) = one conditional UpdateItem per distinct total and batch (1 WCU under 1 KB); marker mode = TransactWriteItems (2 WCU per item) with one marker per record",
   );
-  for (const fifo of [true, false]) {
-    const cost = await replicationCost(fifo, 2000);
-    const name = fifo ? "FIFO" : "standard + VERSION_TABLE";
-    lines.push({
-      figure: "3",
-      metric: `replication (${name}) SendMessageBatch/record`,
-      ours: cost.sendsPerRecord,
-      unit: "req",
-    });
-    lines.push({
-      figure: "3",
-      metric: `replication (${name}) ${fifo ? "BatchWriteItem" : "TransactWriteItems"}/record`,
-      ours: fifo ? cost.batchWritesPerRecord : cost.transactionsPerRecord,
-      unit: "req",
-    });
+  const bare = await replicationCost(true, false, 2000);
+  for (const [fifo, name] of [
+    [true, "FIFO + VERSION_TABLE, as deployed"],
+    [false, "standard + VERSION_TABLE"],
+  ] as const) {
+    const cost = await replicationCost(fifo, true, 2000);
+    lines.push(
+      {
+        figure: "3",
+        metric: `replication (${name}) SendMessageBatch/record`,
+        ours: cost.sendsPerRecord,
+        unit: "req",
+      },
+      {
+        figure: "3",
+        metric: `replication (${name}) TransactWriteItems/record`,
+        ours: cost.transactionsPerRecord,
+        baseline: bare.batchWritesPerRecord,
+        baselineName: "bare FIFO seed, BatchWriteItem",
+        unit: "req",
+        ratio: cost.transactionsPerRecord / bare.batchWritesPerRecord,
+      },
+      {
+        figure: "3",
+        metric: `replication (${name}) WCU/record`,
+        ours: cost.writeUnitsPerRecord,
+        baseline: bare.writeUnitsPerRecord,
+        baselineName: "bare FIFO seed, BatchWriteItem",
+        unit: "WCU",
+        ratio: cost.writeUnitsPerRecord / bare.writeUnitsPerRecord,
+      },
+    );
   }
   notes.push(
-    "replication: 2,000 stream records (30 % updates), stream batches of 100, queueToTable batches of 10 messages (the SQS maximum for FIFO)",
+    "replication: 2,000 stream records (30 % updates), stream batches of 100, queueToTable batches of 10 messages (the SQS maximum for FIFO); WCU of the replica and version tables: a guarded command is one transaction action on the replica (2 WCU per KB) and one on its ~250-byte version item (2 WCU); the bare FIFO seed writes 1 WCU per KB but lets a redriven dead letter overwrite a newer change",
   );
   const rows = 5000;
   const settings = [1, 10, 25, 50, 100];
   const costs = new Map<number, Awaited<ReturnType<typeof csvCost>>>();
   for (const n of settings) costs.set(n, await csvCost(n, rows));
+  const guardedCsv = await csvCost(DEFAULT_ROWS_PER_MESSAGE, rows, true);
   const one = costs.get(1);
   const packed = costs.get(DEFAULT_ROWS_PER_MESSAGE);
   if (one !== undefined && packed !== undefined)
@@ -205,6 +244,27 @@ export const apiCostFigure = async (): Promise<FigureResult> => {
         baselineName: "1 row/message",
         unit: "req",
         ratio: packed.batchWrites / one.batchWrites,
+      },
+    );
+  if (packed !== undefined)
+    lines.push(
+      {
+        figure: "3",
+        metric: `CSV TransactWriteItems/1,000 rows (VERSION_TABLE, as CsvLoadPipeline deploys)`,
+        ours: guardedCsv.transactions,
+        baseline: packed.batchWrites,
+        baselineName: "no version table, BatchWriteItem",
+        unit: "req",
+        ratio: guardedCsv.transactions / packed.batchWrites,
+      },
+      {
+        figure: "3",
+        metric: `CSV WCU/1,000 rows (VERSION_TABLE, as CsvLoadPipeline deploys)`,
+        ours: guardedCsv.writeUnits,
+        baseline: packed.writeUnits,
+        baselineName: "no version table, BatchWriteItem",
+        unit: "WCU",
+        ratio: guardedCsv.writeUnits / packed.writeUnits,
       },
     );
   notes.push(

@@ -76,12 +76,15 @@ const same = (a: ReadonlyArray<AttributeMap>, b: ReadonlyArray<AttributeMap>) =>
 const seed000 = async (c: Clients) => {
   const source = await createKeyedTable(c.dynamodb, "source", replicationKey, true);
   await createKeyedTable(c.dynamodb, "replica", replicationKey);
+  // As the constructs deploy it: a version table orders the writes, FIFO queue or not.
+  await createKeyedTable(c.dynamodb, "replica-versions", { partitionKey: "pk" });
   const queue = await createQueueWithDlq(c.sqs, "replica.fifo", { maxReceiveCount: 5 });
   const toQueue = await deploy<StreamToQueue>("../handlers/streamToQueue.js", {
     QUEUE_URL: queue.url,
   });
   const toTable = await deploy<QueueToTable>("../handlers/queueToTable.js", {
     TABLE_NAME: "replica",
+    VERSION_TABLE: "replica-versions",
   });
   await applyChanges(c.dynamodb, "source", replicationChanges());
   const stream = await new DynamoDbStreamPoller(c.streams, source.streamArn, toQueue.handler, {
@@ -195,12 +198,14 @@ const seed004 = async (c: Clients) => {
   await createBucket(c.s3, "uploads");
   const queue = await createQueueWithDlq(c.sqs, "rows", { maxReceiveCount: 10 });
   await createKeyedTable(c.dynamodb, "items", csvTableKey);
+  await createKeyedTable(c.dynamodb, "item-versions", { partitionKey: "pk" });
   const toQueue = await deploy<CsvToQueue>("../handlers/csvToQueue.js", {
     QUEUE_URL: queue.url,
     CSV_SCHEMA: JSON.stringify(csvSchema),
   });
   const toTable = await deploy<QueueToTable>("../handlers/queueToTable.js", {
     TABLE_NAME: "items",
+    VERSION_TABLE: "item-versions",
   });
   const stored = await c.s3.send(
     new PutObjectCommand({ Bucket: "uploads", Key: csvObjectKey, Body: csvBody }),

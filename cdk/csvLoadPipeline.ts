@@ -25,6 +25,7 @@ import {
   pipelineRejects,
   type RejectDestinationProp,
 } from "./rejectDestination.js";
+import { versionTable } from "./versionTable.js";
 
 /**
  * What {@link CsvLoadPipeline} needs; the bucket, queue and table are created unless given.
@@ -44,6 +45,11 @@ export interface CsvLoadPipelineProps {
   readonly keyPrefix?: string;
   /** The rows' table (default: a new table keyed by `schema.key`, then required). */
   readonly table?: dynamodb.ITable;
+  /**
+   * Orders rows by object version whatever the queue delivers (VERSION_TABLE; key `pk` S;
+   * default: a new one): a redriven dead letter of an older upload never overwrites a newer one.
+   */
+  readonly versionTable?: dynamodb.ITable;
   /** Rows per message (ROWS_PER_MESSAGE; default the handler's 25). */
   readonly rowsPerMessage?: number;
   /** Receives before a message goes to the dead-letter queue (default 5). */
@@ -58,14 +64,17 @@ export interface CsvLoadPipelineProps {
  * CSV rows → items. Settings it fixes: S3 invokes csvToQueue asynchronously (2 retries, events
  * kept 6 hours) with an on-failure queue, so an upload that could not be read is kept, not
  * dropped; the rows queue keeps messages 6× the consumer's timeout invisible and moves a message
- * received 5 times to a dead-letter queue; queueToTable reads 10 messages a batch and reports
- * failures per message. No bisection here (SQS has none); re-reading an object re-sends the same
+ * received 5 times to a dead-letter queue; queueToTable reads 10 messages a batch, reports
+ * failures per message and writes through a version table (rows ordered by object version, so
+ * `redrive` of the dead-letter queue is safe at any time). No bisection here (SQS has none); re-reading an object re-sends the same
  * rows, and writing a row again is idempotent (same key, same item).
  * @example new CsvLoadPipeline(this, "Uploads", { schema })
  */
 export class CsvLoadPipeline extends Construct {
   readonly bucket: s3.IBucket;
   readonly table: dynamodb.ITable;
+  /** Orders the rows' writes by object version (VERSION_TABLE). */
+  readonly versionTable: dynamodb.ITable;
   readonly queue: sqs.Queue;
   readonly deadLetterQueue: sqs.Queue;
   /** Upload events csvToQueue failed on after its retries. */
@@ -112,9 +121,11 @@ export class CsvLoadPipeline extends Construct {
           removalPolicy: RemovalPolicy.RETAIN,
         }),
       );
+    // A row carries its object version's S3 sequencer as `seq`: the version table keeps a
+    // redriven dead letter of an older upload from overwriting a newer one's rows.
+    this.versionTable = props.versionTable ?? versionTable(this, "RowVersions");
     const timeout = props.functions?.timeout ?? DEFAULT_TIMEOUT;
-    // FIFO: queueToTable refuses a standard queue without a version table (rows of one object
-    // stay in order in their group, the object's key).
+    // FIFO: rows of one object stay in order in their group (the object's key).
     const queues = queueWithDlq(this, "RowsQueue", {
       fifo: true,
       consumerTimeout: timeout,
@@ -159,13 +170,18 @@ export class CsvLoadPipeline extends Construct {
     this.writeFunction = new PipelineFunction(this, "QueueToTable", {
       ...props.functions,
       entryPoint: "queueToTable",
-      environment: { TABLE_NAME: this.table.tableName },
+      environment: {
+        TABLE_NAME: this.table.tableName,
+        VERSION_TABLE: this.versionTable.tableName,
+      },
       permissions: queueToTablePermissions({
         ...at,
         tableName: this.table.tableName,
         ...keyArnOf("tableKeyArn", this.table.encryptionKey),
         queueName: this.queue.queueName,
         ...keyArnOf("queueKeyArn", this.queue.encryptionMasterKey),
+        versionTable: this.versionTable.tableName,
+        ...keyArnOf("versionTableKeyArn", this.versionTable.encryptionKey),
       }),
     });
     this.rejects = pipelineRejects(this, props.rejectDestination);

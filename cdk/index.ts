@@ -33,3 +33,4 @@ export {
   type RejectDestinationProp,
 } from "./rejectDestination.js";
 export { ReplicationPipeline, type ReplicationPipelineProps } from "./replicationPipeline.js";
+export { versionTable } from "./versionTable.js";

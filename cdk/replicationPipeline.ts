@@ -1,6 +1,6 @@
 /**
  * Seed 000 as one construct: source table stream → streamToQueue → SQS (FIFO by default) →
- * queueToTable → replica table.
+ * queueToTable → replica table, every write ordered by a version table.
  */
 import { RemovalPolicy } from "aws-cdk-lib";
 import type * as cloudwatch from "aws-cdk-lib/aws-cloudwatch";
@@ -30,6 +30,7 @@ import {
   pipelineRejects,
   type RejectDestinationProp,
 } from "./rejectDestination.js";
+import { versionTable } from "./versionTable.js";
 
 /**
  * What {@link ReplicationPipeline} creates unless given.
@@ -49,11 +50,12 @@ export interface ReplicationPipelineProps {
     readonly sortKey?: dynamodb.Attribute;
   };
   /**
-   * FIFO queue (default true): each key's changes arrive in order. false: a standard queue and
-   * a version table (key `pk`, TTL `expiresAt`) guarding each key's writes by sequence number.
+   * FIFO queue (default true): each key's changes arrive in order, until one is dead-lettered.
+   * false: a standard queue. Either way a version table orders each key's writes (a redriven
+   * dead letter, or a message the standard queue reordered, never overwrites a newer change).
    */
   readonly fifo?: boolean;
-  /** The version table for a standard queue (default: created when `fifo` is false). */
+  /** The version table (key `pk` S; default: a new one, TTL `expiresAt`), whatever the queue. */
   readonly versionTable?: dynamodb.ITable;
   /** Receives before a message goes to the dead-letter queue (default 5). */
   readonly maxReceiveCount?: number;
@@ -69,15 +71,17 @@ export interface ReplicationPipelineProps {
  * TRIM_HORIZON with unlimited retries and no record age (so no change is skipped), reports
  * batch item failures (checkpoint at the first unsent change), bisects on error (safe: a resent
  * change is deduplicated on FIFO, and the replica write is idempotent, last-per-key, and
- * sequence-guarded on a standard queue); the queue keeps messages 6× the consumer's timeout
- * invisible and moves poison messages to a dead-letter queue; the consumer reads 10 messages a
- * batch and reports failures per message (on FIFO, a failed message fails the rest of its group).
+ * sequence-guarded); the queue keeps messages 6× the consumer's timeout invisible and moves
+ * poison messages to a dead-letter queue; the consumer reads 10 messages a batch and reports
+ * failures per message (on FIFO, a failed message fails the rest of its group) and writes
+ * through the version table, so `redrive` of the dead-letter queue is safe at any time.
  * @example new ReplicationPipeline(this, "Users", { sourceTable: users })
  */
 export class ReplicationPipeline extends Construct {
   readonly sourceTable: dynamodb.ITable;
   readonly replicaTable: dynamodb.ITable;
-  readonly versionTable: dynamodb.ITable | undefined;
+  /** Orders the replica's writes (VERSION_TABLE), FIFO queue or not. */
+  readonly versionTable: dynamodb.ITable;
   readonly queue: sqs.Queue;
   readonly deadLetterQueue: sqs.Queue;
   /** Stream records Lambda gave up on (only after the stream's 24-hour retention). */
@@ -111,17 +115,9 @@ export class ReplicationPipeline extends Construct {
           removalPolicy: RemovalPolicy.RETAIN,
         }),
       );
-    this.versionTable = fifo
-      ? props.versionTable
-      : (props.versionTable ??
-        asITable(
-          new dynamodb.Table(this, "Versions", {
-            partitionKey: { name: "pk", type: dynamodb.AttributeType.STRING },
-            billingMode: dynamodb.BillingMode.PAY_PER_REQUEST,
-            timeToLiveAttribute: "expiresAt",
-            removalPolicy: RemovalPolicy.DESTROY,
-          }),
-        ));
+    // On a FIFO queue too: a dead-lettered message stops holding back its group, so once
+    // redriven it comes after newer changes of its item (docs/guarantees.md).
+    this.versionTable = props.versionTable ?? versionTable(this, "Versions");
 
     const timeout = props.functions?.timeout ?? DEFAULT_TIMEOUT;
     const queues = queueWithDlq(this, "Changes", {
@@ -159,7 +155,7 @@ export class ReplicationPipeline extends Construct {
       entryPoint: "queueToTable",
       environment: {
         TABLE_NAME: this.replicaTable.tableName,
-        ...(this.versionTable === undefined ? {} : { VERSION_TABLE: this.versionTable.tableName }),
+        VERSION_TABLE: this.versionTable.tableName,
       },
       permissions: queueToTablePermissions({
         ...at,
@@ -167,8 +163,8 @@ export class ReplicationPipeline extends Construct {
         ...keyArnOf("tableKeyArn", this.replicaTable.encryptionKey),
         queueName: this.queue.queueName,
         ...keyArnOf("queueKeyArn", this.queue.encryptionMasterKey),
-        ...(this.versionTable === undefined ? {} : { versionTable: this.versionTable.tableName }),
-        ...keyArnOf("versionTableKeyArn", this.versionTable?.encryptionKey),
+        versionTable: this.versionTable.tableName,
+        ...keyArnOf("versionTableKeyArn", this.versionTable.encryptionKey),
       }),
     });
     this.rejects = pipelineRejects(this, props.rejectDestination);

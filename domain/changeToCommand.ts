@@ -8,6 +8,7 @@ import {
 } from "./attributeValidation.js";
 import { type AttributeMap, attributeType } from "./attributeValue.js";
 import { type InvalidRecord, invalidRecord } from "./errors.js";
+import { isStreamArn } from "./streamOrigin.js";
 import type { ChangeRecord } from "./streamRecord.js";
 import type { WriteCommand } from "./writeCommand.js";
 
@@ -47,7 +48,9 @@ const mismatchedKey = (keys: AttributeMap, image: AttributeMap): string | undefi
  * The write a replica must apply for one change of the source table: INSERT/MODIFY put the new
  * image (refused without one: the stream's view type must be NEW_IMAGE or NEW_AND_OLD_IMAGES),
  * REMOVE deletes the key. The command keeps the stream's SequenceNumber as `seq` (orders
- * writes of one key) and the eventID as `source` (names it in reports). What a replica could
+ * writes of one key), the record's `eventSourceARN` as `stream` when it is a DynamoDB stream ARN
+ * (orders writes across a re-created source table, names the source table) and the eventID as
+ * `source` (names it in reports). What a replica could
  * never store is refused here, naming the record and the field: Keys that are not one or two
  * valid S/N/B values, a new image DynamoDB would refuse (bad values, nesting past 32 levels,
  * over 400 KB) or whose key attributes differ from the Keys.
@@ -61,12 +64,17 @@ export const changeToCommand = (change: ChangeRecord): E.Either<InvalidRecord, W
     E.left(invalidRecord(change.eventId, field, reason));
   const badKeys = keysProblem(change.keys);
   if (badKeys !== undefined) return refuse(joinPath("dynamodb.Keys", badKeys.path), badKeys.reason);
+  const stream =
+    change.eventSourceArn !== undefined && isStreamArn(change.eventSourceArn)
+      ? { stream: change.eventSourceArn }
+      : {};
   if (change.eventName === "REMOVE")
     return E.right({
       op: "delete",
       key: change.keys,
       source: change.eventId,
       seq: change.sequenceNumber,
+      ...stream,
     });
   if (change.newImage === undefined)
     return refuse(
@@ -88,5 +96,6 @@ export const changeToCommand = (change: ChangeRecord): E.Either<InvalidRecord, W
     item: change.newImage,
     source: change.eventId,
     seq: change.sequenceNumber,
+    ...stream,
   });
 };

@@ -18,11 +18,14 @@ import {
 import { normalizeNumber } from "./decimal.js";
 import { type InvalidRecord, invalidRecord } from "./errors.js";
 import { jsonBytesBound } from "./jsonBytesBound.js";
+import { isStreamArn } from "./streamOrigin.js";
 import type { WriteCommand } from "./writeCommand.js";
 
 /**
  * The queue message format of the replication pipelines:
- * `{"v":1,"commands":[{"op":"put","key":{…},"item":{…},"source":"…","seq":"…"}]}`.
+ * `{"v":1,"commands":[{"op":"put","key":{…},"item":{…},"source":"…","seq":"…","stream":"…"}]}`
+ * (`seq` and `stream` only when the command comes from a DynamoDB stream; `seq` alone for a CSV
+ * row: domain/objectSequence.ts).
  * A message may carry several commands. A bare DynamoDB-JSON image (what the naive seed sends)
  * is accepted too and becomes one put.
  */
@@ -34,15 +37,37 @@ const Envelope = t.type({ v: t.number, commands: t.array(t.unknown) });
 const Op = t.type({ op: t.keyof({ put: null, delete: null }) });
 const Common = t.intersection([
   t.type({ key: t.UnknownRecord, source: t.string }),
-  t.partial({ seq: t.string }),
+  t.partial({ seq: t.string, stream: t.string }),
 ]);
 /** A put's `key` is optional: the item's key attributes under the table's key schema decide. */
 const Put = t.intersection([
   t.type({ source: t.string, item: t.UnknownRecord }),
-  t.partial({ key: t.UnknownRecord, seq: t.string }),
+  t.partial({ key: t.UnknownRecord, seq: t.string, stream: t.string }),
 ]);
 
 const SEQUENCE = /^\d+$/;
+
+/** What is wrong with a command's `seq` and `stream` (a stream orders nothing without a seq). */
+const versionProblem = (
+  at: string,
+  seq: string | undefined,
+  stream: string | undefined,
+): { readonly field: string; readonly reason: string } | undefined => {
+  if (seq !== undefined && !SEQUENCE.test(seq))
+    return { field: `${at}.seq`, reason: "expected a decimal sequence number" };
+  if (stream === undefined) return undefined;
+  if (!isStreamArn(stream))
+    return {
+      field: `${at}.stream`,
+      reason: "expected a DynamoDB stream ARN (arn:…:table/<name>/stream/<ISO 8601 label>)",
+    };
+  return seq === undefined
+    ? {
+        field: `${at}.seq`,
+        reason: "missing: a command carrying a stream needs its sequence number",
+      }
+    : undefined;
+};
 
 const fieldOf = (errors: t.Errors): string => {
   const path = errors[0]?.context
@@ -58,10 +83,11 @@ const toJson = (command: WriteCommand): Record<string, unknown> => ({
   ...(command.op === "put" ? { item: command.item } : {}),
   source: command.source,
   ...(command.seq === undefined ? {} : { seq: command.seq }),
+  ...(command.stream === undefined ? {} : { stream: command.stream }),
 });
 
-/** `{"op":"delete","key":,"source":,"seq":}` and the quotes around `op`'s value. */
-const COMMAND_OVERHEAD_BYTES = 48;
+/** `{"op":"delete","key":,"source":,"seq":,"stream":}` and the quotes around `op`'s value. */
+const COMMAND_OVERHEAD_BYTES = 58;
 
 /**
  * An upper bound of the UTF-8 size of one command in a message body (commas excluded), without
@@ -74,7 +100,8 @@ export const commandBytesBound = (command: WriteCommand): number =>
   jsonBytesBound(command.key) +
   (command.op === "put" ? jsonBytesBound(command.item) : 0) +
   jsonBytesBound(command.source) +
-  (command.seq === undefined ? 0 : jsonBytesBound(command.seq));
+  (command.seq === undefined ? 0 : jsonBytesBound(command.seq)) +
+  (command.stream === undefined ? 0 : jsonBytesBound(command.stream));
 
 /**
  * Encodes commands as one message body (the `v: 1` envelope).
@@ -117,9 +144,9 @@ const decodePut = (at: string, raw: unknown, schema: KeySchema): Decoded => {
       field: joinPath(at, fieldOf(decoded.left)),
       reason: "missing or of the wrong type",
     });
-  const { key, item, source, seq } = decoded.right;
-  if (seq !== undefined && !SEQUENCE.test(seq))
-    return E.left({ field: `${at}.seq`, reason: "expected a decimal sequence number" });
+  const { key, item, source, seq, stream } = decoded.right;
+  const badVersion = versionProblem(at, seq, stream);
+  if (badVersion !== undefined) return E.left(badVersion);
   const badItem = validateItem(item) ?? validateKeyAttributes(item as AttributeMap, schema);
   if (badItem !== undefined) return E.left(fromProblem(`${at}.item`, badItem));
   if (key !== undefined) {
@@ -134,6 +161,7 @@ const decodePut = (at: string, raw: unknown, schema: KeySchema): Decoded => {
     item: item as AttributeMap,
     source,
     ...(seq === undefined ? {} : { seq }),
+    ...(stream === undefined ? {} : { stream }),
   });
 };
 
@@ -148,9 +176,9 @@ const decodeCommand = (raw: unknown, index: number, schema: KeySchema): Decoded 
       field: joinPath(at, fieldOf(decoded.left)),
       reason: "missing or of the wrong type",
     });
-  const { key, source, seq } = decoded.right;
-  if (seq !== undefined && !SEQUENCE.test(seq))
-    return E.left({ field: `${at}.seq`, reason: "expected a decimal sequence number" });
+  const { key, source, seq, stream } = decoded.right;
+  const badVersion = versionProblem(at, seq, stream);
+  if (badVersion !== undefined) return E.left(badVersion);
   const badKey = validateKey(key, schema);
   if (badKey !== undefined) return E.left(fromProblem(`${at}.key`, badKey));
   return E.right({
@@ -158,6 +186,7 @@ const decodeCommand = (raw: unknown, index: number, schema: KeySchema): Decoded 
     key: normalizeKey(key as AttributeMap),
     source,
     ...(seq === undefined ? {} : { seq }),
+    ...(stream === undefined ? {} : { stream }),
   });
 };
 

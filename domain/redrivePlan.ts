@@ -33,6 +33,26 @@ export interface Replay {
   readonly queueArn?: string;
 }
 
+/**
+ * The message attribute every message a redrive sends carries (String: the id of the record
+ * replayed). It tells queueToTable the message may be older than what the table already holds:
+ * without a version table nothing orders it, so queueToTable refuses it (docs/guarantees.md).
+ * @example Object.hasOwn(record.messageAttributes, REPLAY_ATTRIBUTE) // true for a redriven message
+ */
+export const REPLAY_ATTRIBUTE = "dynamodb-pipelines-replay";
+
+/**
+ * A replay's attributes with the replay mark ({@link REPLAY_ATTRIBUTE}) added or renewed.
+ * @example markedAsReplay({}, "m-1") // { "dynamodb-pipelines-replay": { dataType: "String", stringValue: "m-1" } }
+ */
+export const markedAsReplay = (
+  attributes: MessageAttributes,
+  replayOf: string,
+): MessageAttributes => ({
+  ...attributes,
+  [REPLAY_ATTRIBUTE]: { dataType: "String", stringValue: replayOf },
+});
+
 /** Entry points whose records come from a DynamoDB stream or a Kinesis stream. */
 const STREAM_ENTRY_POINTS = new Set([
   "streamToQueue",

@@ -7,19 +7,24 @@ import {
 } from "./attributeValue.js";
 import { normalizeNumber } from "./decimal.js";
 import { type InvalidRecord, invalidRecord } from "./errors.js";
+import { streamOriginOf } from "./streamOrigin.js";
+import { type CommandVersion, versionItem } from "./versionItem.js";
 import type { WriteCommand } from "./writeCommand.js";
 
 /**
- * The pure half of sequence-guarded replication (standard SQS queues reorder and redeliver):
- * a version table remembers, per replica key, the highest stream sequence number applied, and
- * each command is written in a transaction with its version item, refused when not newer.
+ * The pure half of sequence-guarded replication: a standard SQS queue reorders and redelivers,
+ * and on any queue a dead-letter redrive replays a change after newer ones. A version table
+ * remembers, per replica key, the version of the last command applied (domain/versionItem.ts:
+ * its source table and stream label when it came from a DynamoDB stream, and its sequence
+ * number), and each command is written in a transaction with its version item, refused when not
+ * newer.
  *
- * Version item: `{ pk: S (digest of table + key, computed by the adapter), seq: S (48 digits,
- * zero-padded: string order = numeric order) }`, kept for good by default: a stale command can
- * come back whenever the queue setup redelivers it (a dead-letter redrive restarts a message's
- * retention), and a version item gone by then would let it resurrect a deleted item. One small
- * item (~120 bytes) per key ever written is the cost; `expiresAt: N` (TTL, epoch seconds) is only
- * written when the adapter is given an explicit lifetime.
+ * Version items (`pk`: digest of table + key, computed by the adapter) are kept for good by
+ * default: a stale command can come back whenever the queue setup redelivers it (a dead-letter
+ * redrive restarts a message's retention), and a version item gone by then would let it
+ * resurrect a deleted item. One small item (~250 bytes) per key ever written is the cost;
+ * `expiresAt: N` (TTL, epoch seconds) is only written when the adapter is given an explicit
+ * lifetime.
  */
 
 /** Digits of a padded sequence number (DynamoDB stream sequence numbers have 21 to 40). */
@@ -64,41 +69,18 @@ const normalizeKey = (key: AttributeMap): AttributeMap =>
 export const versionKeyText = (table: string, key: AttributeMap): string =>
   JSON.stringify([table, canonicalKey(normalizeKey(key))]);
 
-/**
- * The version item recording that `paddedSeq` was applied to the key digested as `pk`: no expiry
- * unless `expiresAt` (epoch seconds, for a TTL on `expiresAt`) is given.
- * @example versionItem("ab12…", padSequence("7") ?? "")
- * // { pk: { S: "ab12…" }, seq: { S: "0…07" } }
- */
-export const versionItem = (pk: string, paddedSeq: string, expiresAt?: number): AttributeMap => ({
-  pk: { S: pk },
-  seq: { S: paddedSeq },
-  ...(expiresAt === undefined ? {} : { expiresAt: { N: String(expiresAt) } }),
-});
-
-/**
- * The guard's condition, `attribute_not_exists(pk) OR seq < :seq`, evaluated on the stored
- * version item (a missing or non-string `seq` compares false, as in DynamoDB).
- * @example isNewerThanStored(undefined, padSequence("1") ?? "") // true
- */
-export const isNewerThanStored = (stored: AttributeMap | undefined, paddedSeq: string): boolean => {
-  if (stored === undefined) return true;
-  const current = stored.seq;
-  return current !== undefined && "S" in current && current.S < paddedSeq;
-};
-
 /** A command with a sequence number, ready for a guarded transaction. */
 export interface GuardedWrite {
   readonly command: WriteCommand;
   /** The version item's key (digest of {@link versionKeyText}). */
   readonly versionKey: string;
-  /** The command's `seq`, padded by {@link padSequence}. */
-  readonly seq: string;
+  /** The command's `seq` padded by {@link padSequence}, and its stream's origin. */
+  readonly version: CommandVersion;
 }
 
 /** How {@link splitBySequence} sorts the commands of one write. */
 export interface SequenceSplit {
-  /** Commands without `seq` (CSV rows, bare images): written as they are. */
+  /** Commands without `seq` (bare images): written as they are. */
   readonly unguarded: ReadonlyArray<WriteCommand>;
   readonly guarded: ReadonlyArray<GuardedWrite>;
   /** Commands whose `seq` cannot be padded: they can never be applied in order. */
@@ -109,7 +91,8 @@ export interface SequenceSplit {
 }
 
 /**
- * Sorts commands into unguarded (no `seq`), guarded (with their version key) and invalid.
+ * Sorts commands into unguarded (no `seq`), guarded (with their version key and version) and
+ * invalid (a `seq` too long to pad, a `stream` that is not a DynamoDB stream ARN).
  * @example splitBySequence(commands, (key) => sha256(versionKeyText("replica", key)))
  */
 export const splitBySequence = (
@@ -125,6 +108,7 @@ export const splitBySequence = (
       continue;
     }
     const seq = padSequence(command.seq);
+    const origin = command.stream === undefined ? undefined : streamOriginOf(command.stream);
     if (seq === undefined)
       invalid.push({
         command,
@@ -134,13 +118,34 @@ export const splitBySequence = (
           `expected a decimal sequence number of at most ${SEQUENCE_DIGITS} digits`,
         ),
       });
-    else guarded.push({ command, versionKey: versionKeyOf(command.key), seq });
+    else if (command.stream !== undefined && origin === undefined)
+      invalid.push({
+        command,
+        error: invalidRecord(command.source, "stream", "expected a DynamoDB stream ARN"),
+      });
+    else
+      guarded.push({
+        command,
+        versionKey: versionKeyOf(command.key),
+        version: origin === undefined ? { seq } : { seq, origin },
+      });
   }
   return { unguarded, guarded, invalid };
 };
 
+/** The largest version item: the longest partition, region, account and table name. */
 const VERSION_ITEM_BYTES = itemSize(
-  versionItem("f".repeat(64), "9".repeat(SEQUENCE_DIGITS), 999_999_999_999),
+  versionItem(
+    "f".repeat(64),
+    {
+      seq: "9".repeat(SEQUENCE_DIGITS),
+      origin: {
+        table: `arn:aws-us-gov:dynamodb:us-gov-west-1:123456789012:table/${"t".repeat(255)}`,
+        label: "2026-11-30T00:00:00.000",
+      },
+    },
+    999_999_999_999,
+  ),
 );
 
 /**

@@ -29,6 +29,8 @@ export interface ChangeRecord {
   readonly keys: AttributeMap;
   readonly newImage?: AttributeMap;
   readonly oldImage?: AttributeMap;
+  /** The record's `eventSourceARN` (the stream's ARN, as Lambda delivers it), when a string. */
+  readonly eventSourceArn?: string;
 }
 
 const recordName = (raw: unknown, index: number): string => {
@@ -71,6 +73,7 @@ export const decodeChangeRecord = (
     return E.left(invalidRecord(recordName(raw, index), field, "missing or of the wrong type"));
   }
   const { eventID, eventName, dynamodb } = raw;
+  const arn = (raw as { eventSourceARN?: unknown }).eventSourceARN;
   for (const [field, map] of [
     ["dynamodb.Keys", dynamodb.Keys],
     ["dynamodb.NewImage", dynamodb.NewImage],
@@ -87,5 +90,6 @@ export const decodeChangeRecord = (
     keys: dynamodb.Keys as AttributeMap,
     ...(dynamodb.NewImage ? { newImage: dynamodb.NewImage as AttributeMap } : {}),
     ...(dynamodb.OldImage ? { oldImage: dynamodb.OldImage as AttributeMap } : {}),
+    ...(typeof arn === "string" ? { eventSourceArn: arn } : {}),
   });
 };

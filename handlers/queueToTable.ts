@@ -8,7 +8,7 @@ import { DynamoDbTableWriter } from "../adapters/aws/DynamoDbTableWriter.js";
 import { describeError, toThrowable } from "../domain/errors.js";
 import type { RejectSink } from "../ports/rejectSink.js";
 import type { TableWriter } from "../ports/tableWriter.js";
-import { replicateMessages } from "../ports/useCases/replicateMessages.js";
+import { type ReplayPolicy, replicateMessages } from "../ports/useCases/replicateMessages.js";
 import {
   type BatchMetrics,
   eventSize,
@@ -48,6 +48,13 @@ export interface QueueToTableDeps {
   readonly unreadable?: "reject" | "fail";
   /** What to do with a batch from a standard queue (handlers/lambda/queueOrdering.ts); `"accept"` by default. */
   readonly standardQueue?: StandardQueuePolicy;
+  /**
+   * What to do with a message a redrive replayed whose commands carry a sequence number
+   * (ports/useCases/replicateMessages.ts): `"apply"` (default: `table` orders commands by
+   * version) or `"refuse"` (a plain writer: it is rejected, or fails for the DLQ under
+   * `unreadable: "fail"`).
+   */
+  readonly replays?: ReplayPolicy;
   /** Operational notes (transient failures); silent by default. */
   readonly log?: (message: string, detail: Readonly<Record<string, unknown>>) => void;
   /** Where each invocation's counts go (handlers/lambda/batchMetrics.ts); none by default. */
@@ -65,25 +72,28 @@ export interface QueueToTableDeps {
  * sink cannot store the rejects, their messages fail instead (delivered again, never lost). On FIFO queues, once a message of a group fails, every later message of that group in
  * the batch fails too (handlers/lambda/batchResponse.ts), so a group is never applied out of order.
  *
- * Ordering: use EITHER a FIFO queue (each key's commands are delivered in order) OR a standard
- * queue with a sequence-guarded table writer (`VERSION_TABLE` for {@link handler}; the
- * In-Memory/DynamoDb SequenceGuardedTableWriter adapters): a standard queue reorders and
- * redelivers across batches, and only the guard (a per-key version item written in the same
- * transaction, refused unless `seq` is newer) keeps an older command from overwriting a newer
- * one. Within one batch, `lastPerKey` already lets the highest `seq` win. `deps.standardQueue`
- * says what a batch from a standard queue gets (handlers/lambda/queueOrdering.ts).
+ * Ordering: use a sequence-guarded table writer (`VERSION_TABLE` for {@link handler}; the
+ * In-Memory/DynamoDb SequenceGuardedTableWriter adapters) on any queue: a per-key version item
+ * written in the same transaction, refused unless the command is newer, keeps an older command
+ * from overwriting a newer one, whether a standard queue reordered it or a dead-letter redrive
+ * replayed it after newer ones (on a FIFO queue too: a message moved to the DLQ no longer holds
+ * back its group). A FIFO queue alone orders each key's commands only until one is
+ * dead-lettered. Within one batch, `lastPerKey` already lets the newest win. `deps.standardQueue`
+ * says what a batch from a standard queue gets (handlers/lambda/queueOrdering.ts), `deps.replays`
+ * what a replayed message gets.
  *
  * @example
  * export const handler = createQueueToTableHandler({ table, rejects: new LogRejectSink("replica") });
  */
 export const createQueueToTableHandler = (deps: QueueToTableDeps) => {
   const policy = deps.standardQueue ?? "accept";
+  const replicate = (table: TableWriter) => replicateMessages(table, deps.replays ?? "apply");
   return middy(async (event: SQSEvent, context: Context): Promise<SQSBatchResponse> => {
     const records = await eventRecords(event, deps.rejects);
     const table = writerFor(records, policy, deps.table);
     if (E.isLeft(table)) throw toThrowable(table.left);
     const messages = records.map(decodeSqsRecord);
-    const report = await replicateMessages(table.right)(messages, deadlineOf(context))();
+    const report = await replicate(table.right)(messages, deadlineOf(context))();
     if (E.isLeft(report)) throw toThrowable(report.left);
     const failedIndexes = new Set(report.right.failed.map(({ index }) => index));
     const hasId = (index: number) => typeof records[index]?.messageId === "string";
@@ -146,14 +156,17 @@ export const createQueueToTableHandler = (deps: QueueToTableDeps) => {
 };
 
 /**
- * The Lambda entry point: `TABLE_NAME` (and, for a standard queue, `VERSION_TABLE`: key `pk` S;
- * its items never expire) from the environment, DynamoDB client from the default credential/region
- * chain. Rejects go to `REJECT_DESTINATION` (docs/rejects.md); without it, rejected commands
- * are logged and unreadable messages fail, so the queue's redrive policy moves them to its DLQ. With `VERSION_TABLE` set, commands carrying `seq`
- * are written by {@link DynamoDbSequenceGuardedTableWriter}; without it, by BatchWriteItem, and a
- * batch from a standard queue fails the invocation with an error naming FIFO and `VERSION_TABLE`.
- * On a standard queue with `VERSION_TABLE`, commands without `seq` are rejected (nothing orders
- * them); on a FIFO queue they are written in delivery order.
+ * The Lambda entry point: `TABLE_NAME` and `VERSION_TABLE` (key `pk` S; its items never expire;
+ * what the constructs and the SAM template deploy, FIFO queue or not) from the environment,
+ * DynamoDB client from the default credential/region chain. Rejects go to `REJECT_DESTINATION`
+ * (docs/rejects.md); without it, rejected commands are logged and unreadable messages fail, so
+ * the queue's redrive policy moves them to its DLQ. With `VERSION_TABLE` set, commands carrying
+ * `seq` are written by {@link DynamoDbSequenceGuardedTableWriter}; without it, by BatchWriteItem:
+ * a batch from a standard queue fails the invocation with an error naming FIFO and
+ * `VERSION_TABLE`, and a message a redrive replayed whose commands carry `seq` is refused (nothing
+ * would keep it from overwriting newer changes). On a standard queue with `VERSION_TABLE`,
+ * commands without `seq` are rejected (nothing orders them); on a FIFO queue they are written in
+ * delivery order.
  * @example // template.yaml: Handler: handlers/queueToTable.handler, Environment: TABLE_NAME, VERSION_TABLE
  */
 export const handler = entryPoint("queueToTable", (env, metrics) =>
@@ -173,6 +186,7 @@ export const handler = entryPoint("queueToTable", (env, metrics) =>
         rejects: rejectSinkFor("queueToTable", REJECT_DESTINATION, env),
         unreadable: REJECT_DESTINATION === undefined ? "fail" : "reject",
         standardQueue: versionTable === undefined ? "refuse" : "requireSeq",
+        replays: versionTable === undefined ? "refuse" : "apply",
         metrics,
       });
     }),

@@ -24,7 +24,7 @@ const staleEntries = <T extends { readonly Id?: string | undefined }>(
 
 /**
  * {@link SqsSourceCalls} on an {@link InMemorySqs}: ReceiveMessage (the request's visibility
- * timeout; message attributes are not simulated), DeleteMessageBatch and
+ * timeout, the messages' attributes), DeleteMessageBatch and
  * ChangeMessageVisibilityBatch entry by entry (a stale handle is a `Failed` entry), GetQueueUrl.
  *
  * @example
@@ -47,6 +47,18 @@ export const inMemorySqsSourceCalls = (sqs: InMemorySqs): SqsSourceCalls => ({
             record.attributes.MessageGroupId === undefined
               ? {}
               : { MessageGroupId: record.attributes.MessageGroupId },
+          MessageAttributes: Object.fromEntries(
+            Object.entries(record.messageAttributes).map(([name, value]) => [
+              name,
+              {
+                DataType: value.dataType,
+                ...(value.stringValue === undefined ? {} : { StringValue: value.stringValue }),
+                ...(value.binaryValue === undefined
+                  ? {}
+                  : { BinaryValue: Buffer.from(value.binaryValue, "base64") }),
+              },
+            ]),
+          ),
         })),
     })),
   deleteMessageBatch: (input) =>

@@ -48,35 +48,41 @@ const conditionFrom = (request: {
 /** One TransactWriteItems action in the simulator's terms. */
 const toAction = (item: TransactWriteItem): TransactAction => {
   const { Put, Delete, Update, ConditionCheck } = item;
+  const keyed = Delete ?? Update ?? ConditionCheck;
+  // ReturnValuesOnConditionCheckFailure: ALL_OLD puts the refused item in the reason.
+  const returnOldOnFailure =
+    (Put ?? keyed)?.ReturnValuesOnConditionCheckFailure === "ALL_OLD"
+      ? { returnOldOnFailure: true }
+      : {};
   if (Put !== undefined)
     return {
       kind: "put",
       table: Put.TableName ?? refuse("a Put needs its TableName"),
       item: fromSdkItem(Put.Item ?? refuse("a Put needs its Item")),
       ...conditionFrom(Put),
+      ...returnOldOnFailure,
     };
-  const keyed = Delete ?? Update ?? ConditionCheck;
   if (keyed === undefined)
     return refuse("a transaction item needs one of Put, Delete, Update or ConditionCheck");
   const target = {
     table: keyed.TableName ?? refuse("a transaction item needs its TableName"),
     key: fromSdkItem(keyed.Key ?? refuse("a Delete, Update or ConditionCheck needs its Key")),
   };
-  if (Delete !== undefined) return { kind: "delete", ...target, ...conditionFrom(Delete) };
-  const returnOldOnFailure = keyed.ReturnValuesOnConditionCheckFailure === "ALL_OLD";
+  if (Delete !== undefined)
+    return { kind: "delete", ...target, ...conditionFrom(Delete), ...returnOldOnFailure };
   if (Update !== undefined)
     return {
       kind: "update",
       ...target,
       update: updateOf(Update.UpdateExpression ?? "", parametersOf(Update)),
       ...conditionFrom(Update),
-      ...(returnOldOnFailure ? { returnOldOnFailure } : {}),
+      ...returnOldOnFailure,
     };
   return {
     kind: "check",
     ...target,
     condition: conditionOf(keyed.ConditionExpression ?? "", parametersOf(keyed)),
-    ...(returnOldOnFailure ? { returnOldOnFailure } : {}),
+    ...returnOldOnFailure,
   };
 };
 

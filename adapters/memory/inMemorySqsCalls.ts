@@ -3,8 +3,8 @@ import { callService } from "../shared/serviceFailure.js";
 import type { SqsCalls } from "../shared/sqsCalls.js";
 
 /**
- * {@link SqsCalls} on an {@link InMemorySqs}: SendMessageBatch's entries translated onto the
- * simulator's `sendBatch` (the queue by URL or name), its result returned in the SDK's shape and
+ * {@link SqsCalls} on an {@link InMemorySqs}: SendMessageBatch's entries (message attributes
+ * included) translated onto the simulator's `sendBatch` (the queue by URL or name), its result returned in the SDK's shape and
  * its SDK-shaped errors (batch limits, missing queue, injected faults) returned as failures.
  *
  * @example
@@ -22,6 +22,24 @@ export const inMemorySqsCalls = (sqs: InMemorySqs): SqsCalls => ({
           ...(entry.MessageDeduplicationId === undefined
             ? {}
             : { deduplicationId: entry.MessageDeduplicationId }),
+          ...(entry.MessageAttributes === undefined
+            ? {}
+            : {
+                attributes: Object.fromEntries(
+                  Object.entries(entry.MessageAttributes).map(([name, value]) => [
+                    name,
+                    {
+                      dataType: value.DataType ?? "String",
+                      ...(value.StringValue === undefined
+                        ? {}
+                        : { stringValue: value.StringValue }),
+                      ...(value.BinaryValue === undefined
+                        ? {}
+                        : { binaryValue: Buffer.from(value.BinaryValue).toString("base64") }),
+                    },
+                  ]),
+                ),
+              }),
         })),
       );
       return {

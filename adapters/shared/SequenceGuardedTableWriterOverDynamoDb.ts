@@ -4,13 +4,14 @@ import type * as TE from "fp-ts/lib/TaskEither.js";
 import type { KeySchema } from "../../domain/attributeValue.js";
 import type { Deadline } from "../../domain/deadline.js";
 import type { PipelineError } from "../../domain/errors.js";
-import { type GuardedWrite, versionItem } from "../../domain/sequenceGuard.js";
+import type { GuardedWrite } from "../../domain/sequenceGuard.js";
+import { versionCondition, versionItem } from "../../domain/versionItem.js";
 import type { WriteCommand } from "../../domain/writeCommand.js";
 import type { TableWriter, WriteReport } from "../../ports/tableWriter.js";
 import type { DynamoDbCalls } from "./dynamoDbCalls.js";
 import { mapServiceError } from "./mapServiceError.js";
 import { defaultRetryEnv } from "./retry.js";
-import { toSdkItem } from "./sdkAttributes.js";
+import { fromSdkItem, toSdkItem } from "./sdkAttributes.js";
 import {
   type SequenceGuardedWrites,
   type SequenceGuardOptions,
@@ -20,12 +21,14 @@ import {
 import { TableWriterOverDynamoDb } from "./TableWriterOverDynamoDb.js";
 
 /**
- * {@link TableWriter} for standard (reordering, redelivering) SQS queues over
+ * {@link TableWriter} that applies commands by their version, whatever the queue delivers (a
+ * standard queue's reordering and redeliveries, a dead-letter redrive on any queue), over
  * {@link DynamoDbCalls}: each command with `seq` is applied by TransactWriteItems together with
- * its item in the version table (`Put` with `attribute_not_exists(pk) OR seq < :seq`), so an
- * older command never overwrites a newer one; when the transaction is cancelled, the
- * CancellationReasons name the stale commands (ConditionalCheckFailed on their version put):
- * they count as done and the rest is written again. Up to 50 commands (100 actions) per
+ * its item in the version table (`Put` conditioned on an older version: domain/versionItem.ts),
+ * so an older command never overwrites a newer one; when the transaction is cancelled, the
+ * CancellationReasons name the refused commands (ConditionalCheckFailed on their version put,
+ * with the stored version item): stale ones count as done, those of a second source table are
+ * invalid, and the rest is written again. Up to 50 commands (100 actions) per
  * transaction; throttling and conflicts retried until the deadline; commands without `seq`
  * written by `options.inner` (a {@link TableWriterOverDynamoDb} on the same calls by default).
  * The version table needs key `pk` (S); version items never expire unless `versionTtlSeconds`.
@@ -63,20 +66,25 @@ export class SequenceGuardedTableWriterOverDynamoDb implements TableWriter {
     const { table, versionTable } = this.options;
     const ttl = this.options.versionTtlSeconds;
     const expiresAt = ttl === undefined ? undefined : Math.floor(this.clock() / 1000) + ttl;
-    return writes.flatMap(({ command, versionKey, seq }): TransactWriteItem[] => [
-      {
-        Put: {
-          TableName: versionTable,
-          Item: toSdkItem(versionItem(versionKey, seq, expiresAt)),
-          ConditionExpression: "attribute_not_exists(#pk) OR #seq < :seq",
-          ExpressionAttributeNames: { "#pk": "pk", "#seq": "seq" },
-          ExpressionAttributeValues: { ":seq": { S: seq } },
+    return writes.flatMap(({ command, versionKey, version }): TransactWriteItem[] => {
+      const condition = versionCondition(version);
+      return [
+        {
+          Put: {
+            TableName: versionTable,
+            Item: toSdkItem(versionItem(versionKey, version, expiresAt)),
+            ConditionExpression: condition.expression,
+            ExpressionAttributeNames: { ...condition.names },
+            ExpressionAttributeValues: toSdkItem(condition.values),
+            // A refusal returns the stored version: stale, or another source table's.
+            ReturnValuesOnConditionCheckFailure: "ALL_OLD",
+          },
         },
-      },
-      command.op === "put"
-        ? { Put: { TableName: table, Item: toSdkItem(command.item) } }
-        : { Delete: { TableName: table, Key: toSdkItem(command.key) } },
-    ]);
+        command.op === "put"
+          ? { Put: { TableName: table, Item: toSdkItem(command.item) } }
+          : { Delete: { TableName: table, Key: toSdkItem(command.key) } },
+      ];
+    });
   }
 
   private async transact(writes: ReadonlyArray<GuardedWrite>): Promise<TransactOutcome> {
@@ -90,6 +98,9 @@ export class SequenceGuardedTableWriterOverDynamoDb implements TableWriter {
         _tag: "Cancelled",
         reasons: reasons.map((reason) => reason.Code),
         messages: reasons.map((reason) => reason.Message),
+        items: reasons.map((reason) =>
+          reason.Item === undefined ? undefined : fromSdkItem(reason.Item),
+        ),
       };
     }
     return {

@@ -12,6 +12,8 @@ import {
   splitBySequence,
   versionKeyText,
 } from "../../domain/sequenceGuard.js";
+import { secondSourceReason } from "../../domain/streamOrigin.js";
+import { refusalOf } from "../../domain/versionItem.js";
 import type { WriteCommand } from "../../domain/writeCommand.js";
 import type { FailedWrite, TableWriter, WriteReport } from "../../ports/tableWriter.js";
 import { type RetryEnv, withRetries } from "./retry.js";
@@ -38,11 +40,15 @@ export interface SequenceGuardOptions {
 /** What one guarded TransactWriteItems call did. */
 export type TransactOutcome =
   | { readonly _tag: "Applied" }
-  /** Cancelled: one reason code per action (`None`, `ConditionalCheckFailed`, …) and messages. */
+  /**
+   * Cancelled: one reason code per action (`None`, `ConditionalCheckFailed`, …), messages, and
+   * the item a refused version put found (`ReturnValuesOnConditionCheckFailure: ALL_OLD`).
+   */
   | {
       readonly _tag: "Cancelled";
       readonly reasons: ReadonlyArray<string | undefined>;
       readonly messages?: ReadonlyArray<string | undefined>;
+      readonly items?: ReadonlyArray<AttributeMap | undefined>;
     }
   | { readonly _tag: "Failed"; readonly error: PipelineError };
 
@@ -64,15 +70,16 @@ export const versionKeyOf = (table: string, key: AttributeMap): string =>
 
 type Settled = E.Either<PipelineError, ReadonlyArray<FailedWrite>>;
 
-const invalidOf = (write: GuardedWrite, reason: string): FailedWrite => ({
+const invalidOf = (write: GuardedWrite, reason: string, field = "$"): FailedWrite => ({
   command: write.command,
-  error: invalidRecord(write.command.source, "$", reason),
+  error: invalidRecord(write.command.source, field, reason),
 });
 
 /**
  * Writes one planned transaction until every write is applied or stale. A cancellation drops
- * the stale writes (a newer command was applied: they are done, added to `stale`) and the
- * invalid ones, and writes the rest again at once; transient errors are retried with backoff
+ * the stale writes (a newer command was applied: they are done, added to `stale`), the invalid
+ * ones and those of a second source table (the key's version item names another source table:
+ * invalid, field `stream`), and writes the rest again at once; transient errors are retried with backoff
  * until the deadline. A ValidationException for the whole transaction is isolated by writing
  * one command at a time.
  */
@@ -91,7 +98,19 @@ const writeTransaction = async (
       else if (outcome._tag === "Failed") return outcome.error;
       else {
         const verdict = readCancellation(pending, outcome.reasons);
-        for (const write of verdict.stale) stale.push(write.command);
+        for (const write of verdict.stale) {
+          const stored = outcome.items?.[pending.indexOf(write) * ACTIONS_PER_COMMAND];
+          const refusal = refusalOf(stored, write.version);
+          if (refusal.kind === "stale") stale.push(write.command);
+          else
+            failed.push(
+              invalidOf(
+                write,
+                secondSourceReason(refusal.stored, write.version.origin?.table ?? "?"),
+                "stream",
+              ),
+            );
+        }
         for (const write of verdict.invalid) {
           const index = pending.indexOf(write) * ACTIONS_PER_COMMAND;
           const message = outcome.messages?.[index] ?? outcome.messages?.[index + 1];

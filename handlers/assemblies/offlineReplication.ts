@@ -21,9 +21,9 @@ import { assembleReplication } from "./assembleReplication.js";
 export interface ReplicationServicesOptions {
   /** Key of the source and replica tables (default `pk`). */
   readonly keySchema?: KeySchema;
-  /** FIFO queue (per-key order) or standard queue with the sequence guard (default FIFO). */
+  /** FIFO queue (per-key order) or standard queue (default FIFO). */
   readonly fifo?: boolean;
-  /** Creates the sequence guard's version table `versions` (default: on a standard queue). */
+  /** Creates the sequence guard's version table `versions` (default: yes, whatever the queue). */
   readonly versionTable?: boolean;
   /** Receives before a message goes to the DLQ (default 5; `"never"`: no redrive policy). */
   readonly maxReceiveCount?: number | "never";
@@ -33,8 +33,8 @@ export interface ReplicationServicesOptions {
 }
 
 /**
- * The services of offline replication on a virtual clock: tables `source` (with a stream) and
- * `replica` (and `versions` for a standard queue's sequence guard), the queue and its DLQ.
+ * The services of offline replication on a virtual clock: tables `source` (with a stream),
+ * `replica` and `versions` (the sequence guard's), the queue and its DLQ.
  *
  * @example
  * const s = replicationServices({ fifo: false });
@@ -47,7 +47,7 @@ export const replicationServices = (options: ReplicationServicesOptions = {}) =>
   const db = new InMemoryDynamoDb(clock.now);
   db.createTable("source", schema, { stream: true });
   db.createTable("replica", schema);
-  if (options.versionTable ?? !fifo) db.createTable("versions", versionTableSchema);
+  if (options.versionTable ?? true) db.createTable("versions", versionTableSchema);
   const sqs = new InMemorySqs(clock.now, options.random);
   const queueName = fifo ? "replica.fifo" : "replica";
   const dlqName = fifo ? "replica-dlq.fifo" : "replica-dlq";
@@ -66,26 +66,30 @@ export const replicationServices = (options: ReplicationServicesOptions = {}) =>
 export type ReplicationServices = ReturnType<typeof replicationServices>;
 
 /**
- * The replica writer a queue type calls for: plain on a FIFO queue, sequence-guarded (version
- * table `versions`) on a standard one.
+ * The replica writer the constructs deploy, whatever the queue: sequence-guarded (version table
+ * `versions`), so neither a standard queue's reordering nor a dead-letter redrive on a FIFO queue
+ * applies an older change over a newer one.
  * @example const table = replicaWriter(replicationServices({ fifo: false }));
  */
 export const replicaWriter = (services: ReplicationServices): TableWriter =>
-  services.fifo
-    ? new InMemoryTableWriter(services.db, "replica", noWaitRetryEnv)
-    : new InMemorySequenceGuardedTableWriter(services.db, {
-        table: "replica",
-        versionTable: "versions",
-        clock: services.clock.now,
-        retry: noWaitRetryEnv,
-      });
+  new InMemorySequenceGuardedTableWriter(services.db, {
+    table: "replica",
+    versionTable: "versions",
+    clock: services.clock.now,
+    retry: noWaitRetryEnv,
+  });
 
 /** Settings of the offline replication pipeline. */
 export interface OfflineReplicationOptions {
   /** Key of the source and replica tables (default `pk`). */
   readonly keySchema?: KeySchema;
-  /** FIFO queue (per-key order) or standard queue with the sequence guard (default FIFO). */
+  /** FIFO queue (per-key order) or standard queue (default FIFO); sequence-guarded either way. */
   readonly fifo?: boolean;
+  /**
+   * `false`: the bare seed, FIFO only: a plain BatchWriteItem writer and no version table (a
+   * dead-letter redrive could apply an older change over a newer one). Default true.
+   */
+  readonly versionTable?: boolean;
   readonly streamBatchSize?: number;
   /** Messages per queueToTable invocation (seed 000: 10). */
   readonly queueBatchSize?: number;
@@ -94,8 +98,8 @@ export interface OfflineReplicationOptions {
 /**
  * Seed 000 offline: table `source` (with a stream) → streamToQueue → SQS queue (DLQ after 5
  * receives) → queueToTable in batches of 10 → table `replica`, on in-memory services and a
- * virtual clock. A standard queue (`fifo: false`) is paired with the sequence guard (version
- * table `versions`). Write to `db` table `source`, then `run()`.
+ * virtual clock, writes ordered by the sequence guard (version table `versions`) as the
+ * constructs deploy it. Write to `db` table `source`, then `run()`.
  *
  * @example
  * const p = offlineReplication();
@@ -104,15 +108,21 @@ export interface OfflineReplicationOptions {
  * p.db.scan("replica"); // [{ pk: { S: "a" } }]
  */
 export const offlineReplication = (options: OfflineReplicationOptions = {}) => {
+  const guarded = options.versionTable ?? true;
+  if (!guarded && options.fifo === false)
+    throw new RangeError("a standard queue needs the version table: nothing else orders it");
   const services = replicationServices({
     ...(options.keySchema ? { keySchema: options.keySchema } : {}),
     ...(options.fifo === undefined ? {} : { fifo: options.fifo }),
+    versionTable: guarded,
   });
   const { clock, db, sqs, queueName } = services;
   const rejects = new InMemoryRejectSink();
   const { streamToQueue, queueToTable } = assembleReplication({
     queue: new InMemoryMessageQueue(sqs, queueName, noWaitRetryEnv),
-    table: replicaWriter(services),
+    table: guarded
+      ? replicaWriter(services)
+      : new InMemoryTableWriter(services.db, "replica", noWaitRetryEnv),
     rejects,
   });
   const stream = new StreamEventSourceRunner<DynamoDBRecord>(db.stream("source"), streamToQueue, {

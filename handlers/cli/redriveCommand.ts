@@ -57,6 +57,9 @@ document's key and ETag. A run repeated after one stopped between a send and its
 not send twice within 5 minutes of that send (the stopped run's messages stay hidden for its
 --visibility-timeout); a record that fails again comes back as a new message or document, and
 is sent again.
+Each message sent carries the dynamodb-pipelines-replay attribute: a replayed change may be
+older than what the table holds by now; queueToTable with VERSION_TABLE drops it then, and
+without VERSION_TABLE refuses it (docs/guarantees.md, "Replication converges").
 
   --from <queue-url|s3://bucket/prefix>  what to replay
   --to <queue-url>                      the pipeline's input queue

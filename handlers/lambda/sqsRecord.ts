@@ -1,11 +1,13 @@
 import type { SQSRecord } from "aws-lambda";
 import * as E from "fp-ts/lib/Either.js";
 import { type InvalidRecord, invalidRecord } from "../../domain/errors.js";
+import { REPLAY_ATTRIBUTE } from "../../domain/redrivePlan.js";
 import type { QueueMessage } from "../../ports/useCases/replicateMessages.js";
 
 /**
- * Reads one delivered SQS record as a {@link QueueMessage}, or an {@link InvalidRecord} naming it
- * (its messageId, else its position `#i`) when it is not an SQS record with a messageId and a body.
+ * Reads one delivered SQS record as a {@link QueueMessage} (`replayed` when it carries the mark a
+ * redrive sets, `REPLAY_ATTRIBUTE`), or an {@link InvalidRecord} naming it (its messageId, else
+ * its position `#i`) when it is not an SQS record with a messageId and a body.
  * @example decodeSqsRecord(event.Records[0], 0) // right({ messageId: "m-1", body: "…" })
  */
 export const decodeSqsRecord = (
@@ -14,12 +16,20 @@ export const decodeSqsRecord = (
 ): E.Either<InvalidRecord, QueueMessage> => {
   if (typeof record !== "object" || record === null)
     return E.left(invalidRecord(`#${index}`, "$", "not an SQS record"));
-  const { messageId, body } = record as { messageId?: unknown; body?: unknown };
+  const { messageId, body, messageAttributes } = record as {
+    messageId?: unknown;
+    body?: unknown;
+    messageAttributes?: unknown;
+  };
   if (typeof messageId !== "string" || messageId === "")
     return E.left(invalidRecord(`#${index}`, "messageId", "missing or not a string"));
   if (typeof body !== "string")
     return E.left(invalidRecord(messageId, "body", "missing or not a string"));
-  return E.right({ messageId, body });
+  const replayed =
+    typeof messageAttributes === "object" &&
+    messageAttributes !== null &&
+    Object.hasOwn(messageAttributes, REPLAY_ATTRIBUTE);
+  return E.right({ messageId, body, ...(replayed ? { replayed } : {}) });
 };
 
 /**

@@ -4,7 +4,7 @@ import type { Task } from "fp-ts/lib/Task.js";
 import type { Deadline } from "../../domain/deadline.js";
 import { describeError, type PipelineError } from "../../domain/errors.js";
 import type { OutgoingMessage } from "../../domain/outgoingMessage.js";
-import type { Replay } from "../../domain/redrivePlan.js";
+import { markedAsReplay, type Replay } from "../../domain/redrivePlan.js";
 import type { MessageQueue } from "../messageQueue.js";
 import type { QueueDirectory } from "../messageSource.js";
 import { fifoGroupId } from "./loadCsvObject.js";
@@ -72,7 +72,8 @@ const sha256 = (text: string): string => createHash("sha256").update(text).diges
 const messageOf = (entry: RedriveEntry, replay: Replay, fifo: boolean): OutgoingMessage => ({
   id: entry.id,
   body: replay.body,
-  ...(Object.keys(replay.attributes).length === 0 ? {} : { attributes: replay.attributes }),
+  // Marked: queueToTable without a version table refuses a replay it cannot order.
+  attributes: markedAsReplay(replay.attributes, replay.replayOf),
   ...(fifo
     ? {
         groupId: fifoGroupId(replay.groupKey),
@@ -88,7 +89,8 @@ const messageOf = (entry: RedriveEntry, replay: Replay, fifo: boolean): Outgoing
  * Replays what a dead-letter queue or a reject destination holds into the pipeline's input
  * queue: reads the source round by round (≤ 10 entries), plans each entry's replay
  * (domain/redrivePlan.ts), sends the replays to their queue (SendMessageBatch through the
- * {@link MessageQueue}, FIFO groups and deduplication ids set), and removes an entry from the
+ * {@link MessageQueue}, FIFO groups and deduplication ids set, each message marked with
+ * `REPLAY_ATTRIBUTE`), and removes an entry from the
  * source only once its send succeeded. Entries that are not redrivable or whose send failed stay
  * in the source (released at the end); a dry run sends and removes nothing. A source or target
  * error that stops everything (missing queue or bucket, denied access) ends the run with what

@@ -6,7 +6,9 @@ import {
   expectEveryConsumedQueueHasDlq,
   expectEveryMappingReportsFailures,
   expectNoWildcardActions,
+  iamStatements,
   pipelineFunctions,
+  resourcesOf,
   stageBundles,
   testStack,
 } from "./support.js";
@@ -48,6 +50,26 @@ describe("CsvLoadPipeline", () => {
     template.hasResourceProperties("AWS::Lambda::Function", {
       Environment: { Variables: Match.objectLike({ TABLE_NAME: Match.anyValue() }) },
     });
+  });
+
+  it("orders rows by a version table (VERSION_TABLE): a redriven dead letter of an older object version never overwrites a newer one", () => {
+    const template = synth();
+    const versions = resourcesOf(template, "AWS::DynamoDB::Table").find(
+      ([, t]) =>
+        JSON.stringify(t.Properties?.KeySchema) ===
+        JSON.stringify([{ AttributeName: "pk", KeyType: "HASH" }]),
+    );
+    expect(versions, "a version table keyed by pk").toBeDefined();
+    template.hasResourceProperties("AWS::Lambda::Function", {
+      Description: "dynamodb-pipelines queueToTable",
+      Environment: {
+        Variables: Match.objectLike({ VERSION_TABLE: { Ref: versions?.[0] } }),
+      },
+    });
+    const versionGrant = iamStatements(template).find(
+      (statement) => (statement as { Sid?: string }).Sid === "WriteVersionItems",
+    );
+    expect(JSON.stringify(versionGrant)).toContain(`"Ref":"${versions?.[0]}"`);
   });
 
   it("notifies csvToQueue of .csv objects under the prefix, failures kept in a queue", () => {

@@ -7,6 +7,7 @@ import {
   expectEveryConsumedQueueHasDlq,
   expectEveryMappingReportsFailures,
   expectNoWildcardActions,
+  iamStatements,
   pipelineFunctions,
   resourcesOf,
   stageBundles,
@@ -39,10 +40,7 @@ describe("ReplicationPipeline", () => {
     template.hasResourceProperties("AWS::Lambda::Function", {
       Description: "dynamodb-pipelines queueToTable",
       Environment: {
-        Variables: Match.objectLike({
-          TABLE_NAME: Match.anyValue(),
-          VERSION_TABLE: Match.absent(),
-        }),
+        Variables: Match.objectLike({ TABLE_NAME: Match.anyValue() }),
       },
     });
   });
@@ -77,6 +75,32 @@ describe("ReplicationPipeline", () => {
       VisibilityTimeout: 120,
       RedrivePolicy: Match.objectLike({ maxReceiveCount: 5 }),
     });
+  });
+
+  it("on its FIFO queue too, orders writes by a version table: a redriven dead letter never overwrites a newer change", () => {
+    const { template, pipeline } = synth();
+    expect(pipeline.versionTable).toBeDefined();
+    const tables = resourcesOf(template, "AWS::DynamoDB::Table");
+    const versions = tables.find(
+      ([, t]) =>
+        JSON.stringify(t.Properties?.KeySchema) ===
+        JSON.stringify([{ AttributeName: "pk", KeyType: "HASH" }]),
+    );
+    expect(versions, "a version table keyed by pk").toBeDefined();
+    template.hasResourceProperties("AWS::Lambda::Function", {
+      Description: "dynamodb-pipelines queueToTable",
+      Environment: {
+        Variables: Match.objectLike({ VERSION_TABLE: { Ref: versions?.[0] } }),
+      },
+    });
+    const versionGrant = iamStatements(template).find(
+      (statement) => (statement as { Sid?: string }).Sid === "WriteVersionItems",
+    );
+    expect(JSON.stringify(versionGrant)).toContain(`"Ref":"${versions?.[0]}"`);
+    for (const [, q] of resourcesOf(template, "AWS::SQS::Queue").filter(
+      ([, q]) => q.Properties?.RedrivePolicy !== undefined,
+    ))
+      expect(q.Properties?.FifoQueue).toBe(true);
   });
 
   it("with a standard queue, guards writes with a version table (TTL on expiresAt)", () => {
@@ -116,7 +140,8 @@ describe("ReplicationPipeline", () => {
       functions: { bundles },
     });
     expect(pipeline.sourceTable).toBe(users);
-    expect(resourcesOf(Template.fromStack(stack), "AWS::DynamoDB::Table")).toHaveLength(2);
+    // The given source, the replica and the version table.
+    expect(resourcesOf(Template.fromStack(stack), "AWS::DynamoDB::Table")).toHaveLength(3);
     const plain = dynamodb.Table.fromTableName(stack, "NoStream", "plain");
     expect(
       () => new ReplicationPipeline(stack, "Plain", { sourceTable: plain, functions: { bundles } }),

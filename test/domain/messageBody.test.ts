@@ -38,6 +38,40 @@ describe("encodeMessageBody / decodeMessageBody", () => {
     expect(decodeMessageBody("m-1", body, schema)).toEqual(E.right(commands));
   });
 
+  it("round-trips the stream a command came from, and refuses one that is not a DynamoDB stream ARN or has no seq", () => {
+    const stream =
+      "arn:aws:dynamodb:eu-west-1:123456789012:table/users/stream/2026-11-30T00:00:00.000";
+    const commands: WriteCommand[] = [
+      { ...putOf(item, schema, "evt-1", "100"), stream },
+      { ...deleteOf({ pk: { S: "b" }, sk: { N: "2" } }, "evt-2", "101"), stream },
+    ];
+    const body = encodeMessageBody(commands);
+    expect(JSON.parse(body).commands[1]).toEqual({
+      op: "delete",
+      key: { pk: { S: "b" }, sk: { N: "2" } },
+      source: "evt-2",
+      seq: "101",
+      stream,
+    });
+    expect(decodeMessageBody("m-1", body, schema)).toEqual(E.right(commands));
+    const key = { pk: { S: "b" }, sk: { N: "2" } };
+    expect(
+      errorOf(
+        envelope([
+          { op: "delete", key, source: "e", seq: "1", stream: "arn:aws:sqs:eu-west-1:1:q" },
+        ]),
+      ),
+    ).toMatchObject({ field: "commands[0].stream" });
+    expect(
+      errorOf(
+        envelope([{ op: "delete", key, source: "e", seq: "1", stream: `${stream.slice(0, -4)}` }]),
+      ),
+    ).toMatchObject({ field: "commands[0].stream" });
+    expect(errorOf(envelope([{ op: "delete", key, source: "e", stream }]))).toMatchObject({
+      field: "commands[0].seq",
+    });
+  });
+
   it("writes the documented wire format", () => {
     const body = encodeMessageBody([deleteOf({ pk: { S: "a" }, sk: { N: "1" } }, "e1", "7")]);
     expect(body).toBe(

@@ -33,6 +33,38 @@ describe("InMemorySqs standard queues", () => {
     expect(again?.attributes.ApproximateReceiveCount).toBe("2");
   });
 
+  it("keeps message attributes, delivered in Lambda's shape, through a dead-letter move; refuses more than 10", () => {
+    const { sqs } = setup();
+    sqs.createQueue("dlq", { visibilityTimeoutSeconds: 0 });
+    sqs.createQueue("q", {
+      visibilityTimeoutSeconds: 0,
+      redrive: { deadLetterQueue: "dlq", maxReceiveCount: 1 },
+    });
+    const attributes = {
+      origin: { dataType: "String", stringValue: "csv" },
+      raw: { dataType: "Binary", binaryValue: "AAH/" },
+    };
+    sqs.sendBatch("q", [{ id: "a", body: "one", attributes }]);
+    const lambdaShape = {
+      origin: {
+        dataType: "String",
+        stringValue: "csv",
+        stringListValues: [],
+        binaryListValues: [],
+      },
+      raw: { dataType: "Binary", binaryValue: "AAH/", stringListValues: [], binaryListValues: [] },
+    };
+    expect(sqs.receive("q", 10)[0]?.messageAttributes).toEqual(lambdaShape);
+    expect(sqs.receive("q", 10)).toEqual([]);
+    expect(sqs.receive("dlq", 10)[0]?.messageAttributes).toEqual(lambdaShape);
+    const eleven = Object.fromEntries(
+      Array.from({ length: 11 }, (_, i) => [`a${i}`, { dataType: "String", stringValue: "x" }]),
+    );
+    expect(sqs.sendBatch("q", [{ id: "b", body: "two", attributes: eleven }]).failed).toEqual([
+      expect.objectContaining({ id: "b", code: "InvalidParameterValue", senderFault: true }),
+    ]);
+  });
+
   it("deletes with the latest receipt handle only", () => {
     const { clock, sqs } = setup();
     sqs.createQueue("q", { visibilityTimeoutSeconds: 10 });

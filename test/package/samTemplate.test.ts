@@ -67,7 +67,12 @@ const expectedPermissions = (name: EntryPointName): EntryPointPermissions => {
     case "streamToQueue":
       return pipelines.streamToQueuePermissions({ ...AT, queueName: "q", sourceStreamArn: "s" });
     case "queueToTable":
-      return pipelines.queueToTablePermissions({ ...AT, tableName: "t", queueName: "q" });
+      return pipelines.queueToTablePermissions({
+        ...AT,
+        tableName: "t",
+        versionTable: "v",
+        queueName: "q",
+      });
     case "streamToGlue":
       return pipelines.streamToGluePermissions({ ...AT, jobName: "j", sourceStreamArn: "s" });
     case "streamAggregate":
@@ -169,7 +174,7 @@ describe("examples/sam/template.yaml", () => {
       }
   });
 
-  it("gives every consumed queue a dead-letter queue", () => {
+  it("gives every consumed queue a dead-letter queue, with an alarm on its depth", () => {
     const consumed = functions.flatMap(([, f]) =>
       eventsOf(f.Properties)
         .filter(([, e]) => e.Type === "SQS")
@@ -182,6 +187,19 @@ describe("examples/sam/template.yaml", () => {
         "AWS::SQS::Queue",
       );
       expect(redrive?.maxReceiveCount, queue).toBeGreaterThan(1);
+      // A dead letter is a change not applied: an alarm on the DLQ's depth says so.
+      const dlq = targetOf(redrive?.deadLetterTargetArn) ?? "?";
+      const alarm = resources.find(
+        ([, r]) =>
+          r.Type === "AWS::CloudWatch::Alarm" &&
+          JSON.stringify(r.Properties.Dimensions).includes(`"${dlq}"`),
+      );
+      expect(alarm?.[1].Properties, queue).toMatchObject({
+        Namespace: "AWS/SQS",
+        MetricName: "ApproximateNumberOfMessagesVisible",
+        Threshold: 0,
+        ComparisonOperator: "GreaterThanThreshold",
+      });
     }
   });
 
@@ -199,6 +217,27 @@ describe("examples/sam/template.yaml", () => {
         const fifo = queue?.Properties.FifoQueue === true;
         expect(fifo || variables?.VERSION_TABLE !== undefined, name).toBe(true);
       }
+    }
+  });
+
+  it("gives every queueToTable a VERSION_TABLE keyed by pk (S), FIFO queue or not: a redriven dead letter never overwrites a newer change", () => {
+    const writers = functions.filter(([, f]) => entryPointOf(f.Properties) === "queueToTable");
+    expect(writers.length).toBeGreaterThanOrEqual(2);
+    for (const [name, f] of writers) {
+      const variables = (f.Properties.Environment as Json | undefined)?.Variables as Json;
+      const versionTable = targetOf(variables?.VERSION_TABLE ?? {});
+      const versions = template.Resources[versionTable ?? "?"];
+      expect(versions?.Type, name).toBe("AWS::DynamoDB::Table");
+      expect(versions?.Properties.KeySchema, name).toEqual([
+        { AttributeName: "pk", KeyType: "HASH" },
+      ]);
+      expect(versions?.Properties.AttributeDefinitions, name).toEqual([
+        { AttributeName: "pk", AttributeType: "S" },
+      ]);
+      const grant = statementsOf(f.Properties).find((s) => s.Sid === "WriteVersionItems");
+      expect(targetOf((grant?.Resource as unknown[] | undefined)?.[0] ?? {}), name).toBe(
+        versionTable,
+      );
     }
   });
 

@@ -28,6 +28,15 @@ const put = (pk: string, sk: number, seq: string, extra: AttributeMap = { v: { S
 const del = (pk: string, sk: number, seq: string) =>
   deleteOf(key(pk, sk), `evt-${pk}-${sk}-${seq}-del`, seq);
 
+const USERS = "arn:aws:dynamodb:us-east-1:123456789012:table/users";
+const OTHER = "arn:aws:dynamodb:us-east-1:123456789012:table/users-copy";
+/** The command as streamToQueue sends it from `table`'s stream labelled `label`. */
+const fromStream = <C extends WriteCommand>(
+  command: C,
+  table: string,
+  label = "2026-01-10T08:00:00.000",
+): C => ({ ...command, stream: `${table}/stream/${label}` });
+
 const write = async (
   writer: TableWriter,
   commands: ReadonlyArray<WriteCommand>,
@@ -209,6 +218,54 @@ export const sequenceGuardedTableWriterContract = (
         ],
       });
       expect(await get(key("long", 1))).toBeUndefined();
+    });
+
+    it("orders a re-created source table's commands after the old stream's, whatever their sequence numbers (a later stream label is newer)", async () => {
+      const { writer, get } = await fixture();
+      const old = fromStream(put("re", 1, "900"), USERS, "2026-01-10T08:00:00.000");
+      const recreated = fromStream(put("re", 1, "100"), USERS, "2026-03-02T09:30:00.000");
+      const lateOld = fromStream(del("re", 1, "950"), USERS, "2026-01-10T08:00:00.000");
+      expect(await write(writer, [old])).toEqual({ failed: [] });
+      expect(await write(writer, [recreated])).toEqual({ failed: [] });
+      expect(await write(writer, [lateOld])).toEqual({ failed: [], stale: [lateOld] });
+      expect(await get(key("re", 1))).toEqual(item("re", 1, { v: { S: "100" } }));
+    });
+
+    it("refuses a second source table's command on a key the first one wrote: InvalidRecord (field stream) naming both tables; the item stays", async () => {
+      const { writer, get } = await fixture();
+      await write(writer, [fromStream(put("two-src", 1, "5"), USERS)]);
+      const other = fromStream(put("two-src", 1, "9"), OTHER);
+      const report = await write(writer, [other]);
+      expect(report.failed).toEqual([
+        {
+          command: other,
+          error: expect.objectContaining({
+            _tag: "InvalidRecord",
+            recordId: other.source,
+            field: "stream",
+            reason: expect.stringContaining(USERS),
+          }),
+        },
+      ]);
+      expect(report.failed[0]?.error).toMatchObject({ reason: expect.stringContaining(OTHER) });
+      expect(await get(key("two-src", 1))).toEqual(item("two-src", 1, { v: { S: "5" } }));
+      // A key only the other table writes is replicated.
+      expect(await write(writer, [fromStream(put("two-src", 2, "9"), OTHER)])).toEqual({
+        failed: [],
+      });
+    });
+
+    it("orders a stream's command against a version written without a stream (a CSV row, an earlier version of this library) by sequence number, and the reverse", async () => {
+      const { writer, get } = await fixture();
+      await write(writer, [put("legacy", 1, "500")]);
+      const older = fromStream(put("legacy", 1, "400"), USERS);
+      expect(await write(writer, [older])).toEqual({ failed: [], stale: [older] });
+      expect(await write(writer, [fromStream(put("legacy", 1, "600"), USERS)])).toEqual({
+        failed: [],
+      });
+      const plainOlder = put("legacy", 1, "550");
+      expect(await write(writer, [plainOlder])).toEqual({ failed: [], stale: [plainOlder] });
+      expect(await get(key("legacy", 1))).toEqual(item("legacy", 1, { v: { S: "600" } }));
     });
 
     it("does nothing for no command", async () => {

@@ -11,6 +11,7 @@ import { queueUrlOfArn } from "../../adapters/shared/MessageSourceOverSqs.js";
 import { noWaitRetryEnv } from "../../adapters/shared/retry.js";
 import { unboundedDeadline } from "../../domain/deadline.js";
 import { invalidRecord } from "../../domain/errors.js";
+import { REPLAY_ATTRIBUTE } from "../../domain/redrivePlan.js";
 import { encodeRejectDocument, rejectDocument } from "../../domain/rejectDocument.js";
 import { type RedriveTargets, redrive } from "../../ports/useCases/redrive.js";
 import { folderRedriveSource, queueRedriveSource } from "../../ports/useCases/redriveSources.js";
@@ -74,6 +75,46 @@ describe("redrive use case (in memory)", () => {
         .sort(),
     ).toEqual(Array.from({ length: 25 }, (_, i) => `m${i}`).sort());
     expect(sqs.counts(dlq)).toMatchObject({ visible: 0, inFlight: 0 });
+  });
+
+  it("marks every message it sends as a replay, keeping the message's own attributes (and its mark when replayed again)", async () => {
+    const { sqs, dlq, input, targets } = setup();
+    sqs.sendBatch(dlq, [
+      {
+        id: "0",
+        body: "m",
+        groupId: "g",
+        deduplicationId: "d",
+        attributes: { origin: { dataType: "String", stringValue: "csv" } },
+      },
+    ]);
+    const source = () => queueRedriveSource(new InMemoryMessageSource(sqs, dlq), 300);
+    expect(await redrive(source(), { ...targets, to: input }, options)()).toMatchObject({
+      sent: 1,
+    });
+    const [replayed] = sqs.receive(input, 10);
+    expect(replayed?.messageAttributes).toEqual({
+      origin: expect.objectContaining({ dataType: "String", stringValue: "csv" }),
+      [REPLAY_ATTRIBUTE]: expect.objectContaining({
+        dataType: "String",
+        stringValue: expect.any(String),
+      }),
+    });
+    sqs.deleteMessage(replayed?.receiptHandle ?? "");
+    // Dead-lettered again and replayed again: still one mark.
+    sqs.sendBatch(dlq, [
+      {
+        id: "0",
+        body: replayed?.body ?? "",
+        groupId: "g",
+        deduplicationId: "d2",
+        attributes: { [REPLAY_ATTRIBUTE]: { dataType: "String", stringValue: "old" } },
+      },
+    ]);
+    await redrive(source(), { ...targets, to: input }, options)();
+    const [again] = sqs.receive(input, 10);
+    expect(Object.keys(again?.messageAttributes ?? {})).toEqual([REPLAY_ATTRIBUTE]);
+    expect(again?.messageAttributes[REPLAY_ATTRIBUTE]?.stringValue).not.toBe("old");
   });
 
   it("two documents of one message send it once; the documents go, the message is replayed", async () => {

@@ -19,6 +19,20 @@ describe("changeToCommand", () => {
     );
   });
 
+  it("keeps the record's stream ARN (eventSourceARN) as the command's stream, and only a DynamoDB stream's", () => {
+    const stream =
+      "arn:aws:dynamodb:eu-west-1:123456789012:table/users/stream/2026-11-30T00:00:00.000";
+    expect(
+      changeToCommand({ ...changeRecord("REMOVE", keys, "104"), eventSourceArn: stream }),
+    ).toEqual(E.right({ op: "delete", key: keys, source: "evt-104", seq: "104", stream }));
+    expect(
+      changeToCommand({
+        ...changeRecord("INSERT", keys, "105", image),
+        eventSourceArn: "arn:aws:kinesis:eu-west-1:123456789012:stream/orders",
+      }),
+    ).toEqual(E.right({ op: "put", key: keys, item: image, source: "evt-105", seq: "105" }));
+  });
+
   it("refuses a MODIFY without a new image, naming the record", () => {
     const result = changeToCommand(changeRecord("MODIFY", keys, "103"));
     expect(result).toEqual(

@@ -105,4 +105,33 @@ describe("replicateMessages", () => {
     )();
     expect(E.isLeft(report) && report.left._tag).toBe("Transient");
   });
+  it("under replays: refuse, rejects a replayed message carrying a sequence number before any write; the rest is written", async () => {
+    const t = table(() => "ok");
+    const bare = JSON.stringify({ id: { S: "bare" } });
+    const messages = [
+      E.right({ messageId: "m0", body: encodeMessageBody([put("a", "1")]), replayed: true }),
+      E.right({ messageId: "m1", body: bare, replayed: true }),
+      message("m2", put("b", "1")),
+    ];
+    const refused = await replicateMessages(t.writer, "refuse")(messages, unboundedDeadline)();
+    expect(refused).toEqual(
+      E.right({
+        failed: [],
+        rejected: [
+          {
+            index: 0,
+            error: expect.objectContaining({
+              recordId: "m0",
+              field: "messageAttributes.dynamodb-pipelines-replay",
+              reason: expect.stringMatching(/VERSION_TABLE/),
+            }),
+          },
+        ],
+        unreadable: [0],
+      }),
+    );
+    expect(t.written.flat().map((c) => c.source)).toEqual(["m1", "e-b-1"]);
+    const applied = await replicateMessages(t.writer, "apply")(messages, unboundedDeadline)();
+    expect(applied).toEqual(E.right({ failed: [], rejected: [], unreadable: [] }));
+  });
 });

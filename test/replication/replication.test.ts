@@ -132,6 +132,8 @@ describe("streamToQueue handler", () => {
           key: key("a", 1),
           source: records[1]?.eventID,
           seq: records[1]?.dynamodb?.SequenceNumber,
+          // The record's stream ARN: orders it across a re-created table, names the table.
+          stream: records[1]?.eventSourceARN,
         },
       ],
     });

@@ -1,4 +1,5 @@
 import type { DynamoDBRecord } from "aws-lambda";
+import * as TE from "fp-ts/lib/TaskEither.js";
 import { localContext } from "../../adapters/localAws/eventSources/localContext.js";
 import type { VirtualClock } from "../../adapters/localAws/eventSources/virtualClock.js";
 import type { FaultPlan } from "../../adapters/localAws/faults/faultPlan.js";
@@ -6,14 +7,18 @@ import { perInvocation } from "../../adapters/localAws/faults/perInvocation.js";
 import { withFaults } from "../../adapters/localAws/faults/withFaults.js";
 import type { InMemoryDynamoDb } from "../../adapters/localAws/services/InMemoryDynamoDb.js";
 import { InMemoryMessageQueue } from "../../adapters/memory/InMemoryMessageQueue.js";
+import { InMemoryMessageSource } from "../../adapters/memory/InMemoryMessageSource.js";
 import { InMemoryRejectSink } from "../../adapters/memory/InMemoryRejectSink.js";
 import { noWaitRetryEnv } from "../../adapters/shared/retry.js";
+import { unboundedDeadline } from "../../domain/deadline.js";
 import { assembleReplication } from "../../handlers/assemblies/assembleReplication.js";
 import {
   replicationServices,
   replicaWriter,
 } from "../../handlers/assemblies/offlineReplication.js";
 import type { TableWriter } from "../../ports/tableWriter.js";
+import { redrive } from "../../ports/useCases/redrive.js";
+import { queueRedriveSource } from "../../ports/useCases/redriveSources.js";
 import {
   dynamoServiceFaults,
   sqsServiceFaults,
@@ -41,6 +46,8 @@ export interface ReplicationRigOptions {
   readonly serviceFaultRate?: number;
   /** The replica writer without faults (default: the in-memory one the queue type calls for). */
   readonly replicaWriter?: (db: InMemoryDynamoDb, clock: () => number) => TableWriter;
+  /** Receives before SQS moves a message to the dead-letter queue (default 1000: never, here). */
+  readonly maxReceiveCount?: number;
 }
 
 /**
@@ -57,7 +64,7 @@ export interface ReplicationRigOptions {
 export const replicationRig = (options: ReplicationRigOptions) => {
   const services = replicationServices({
     fifo: options.fifo,
-    maxReceiveCount: 1000,
+    maxReceiveCount: options.maxReceiveCount ?? 1000,
     ...(options.fifo ? {} : { random: seededRandom(options.seed) }),
   });
   const { clock, db, sqs, queueName } = services;
@@ -96,6 +103,22 @@ export const replicationRig = (options: ReplicationRigOptions) => {
     retryRedelivered: true,
   });
   const messages = queueSide(sqs, queueName, queueHandler, clock, "queueToTable");
+  let redriven = 0;
+  /** `redrive --from <dlq> --to <queue>`: the use case the command line runs. */
+  const redriveDeadLetters = async () => {
+    const summary = await redrive(
+      queueRedriveSource(new InMemoryMessageSource(sqs, services.dlqName), 30),
+      {
+        to: sqs.queueUrl(queueName),
+        directory: { urlOf: (arn) => TE.right(sqs.queueUrl(arn.slice(arn.lastIndexOf(":") + 1))) },
+        queueAt: (url) => new InMemoryMessageQueue(sqs, url, noWaitRetryEnv),
+      },
+      { dryRun: false, deadline: unboundedDeadline },
+    )();
+    redriven += summary.sent;
+    return summary;
+  };
+  const deadLetters = () => sqs.counts(services.dlqName);
   return {
     ...services,
     ...stream,
@@ -110,11 +133,23 @@ export const replicationRig = (options: ReplicationRigOptions) => {
     pumpStream: async (steps = Number.POSITIVE_INFINITY) => {
       for (let i = 0; i < steps; i++) if (!(await stream.stepStream(0))) return;
     },
-    /** Stream and queue until both are empty (the schedules are finite: faults run out). */
+    redriveDeadLetters,
+    /** Dead-lettered messages replayed so far. */
+    redriven: () => redriven,
+    /**
+     * Stream and queue until both are empty, the dead-letter queue redriven as often as it fills
+     * (the schedules are finite: faults run out).
+     */
     drain: () =>
       messages.drainAfter(
-        () => stream.drainStreams(),
-        () => stream.streamRecords(0).length === stream.checkpointed(0),
+        async () => {
+          await stream.drainStreams();
+          const { visible, inFlight } = deadLetters();
+          if (visible + inFlight > 0) await redriveDeadLetters();
+        },
+        () =>
+          stream.streamRecords(0).length === stream.checkpointed(0) &&
+          deadLetters().visible + deadLetters().inFlight === 0,
       ),
   };
 };

@@ -3,14 +3,19 @@ import { describe, expect, it } from "vitest";
 import type { AttributeMap } from "../../domain/attributeValue.js";
 import {
   type GuardedWrite,
-  isNewerThanStored,
   padSequence,
   planGuardedTransactions,
   readCancellation,
   splitBySequence,
-  versionItem,
   versionKeyText,
 } from "../../domain/sequenceGuard.js";
+import {
+  type CommandVersion,
+  isNewerThanStored,
+  refusalOf,
+  versionCondition,
+  versionItem,
+} from "../../domain/versionItem.js";
 import { compareSequenceNumbers } from "../../domain/writeCommand.js";
 import { deleteOf, putOf } from "../support/sqs.js";
 
@@ -19,7 +24,14 @@ const key = (id: string): AttributeMap => ({ id: { S: id } });
 const guarded = (id: string, seq: string, extra: AttributeMap = {}): GuardedWrite => ({
   command: putOf({ ...key(id), ...extra }, schema, `e-${id}-${seq}`, seq),
   versionKey: `v-${id}`,
+  version: { seq: padSequence(seq) ?? "" },
+});
+
+const USERS = "arn:aws:dynamodb:eu-west-1:123456789012:table/users";
+const OTHER = "arn:aws:dynamodb:eu-west-1:123456789012:table/other";
+const v = (seq: string, table?: string, label = "2026-01-01T00:00:00.000"): CommandVersion => ({
   seq: padSequence(seq) ?? "",
+  ...(table === undefined ? {} : { origin: { table, label } }),
 });
 
 describe("padSequence", () => {
@@ -50,37 +62,77 @@ describe("version items", () => {
     expect(versionKeyText("u", { sk: { S: "x" }, id: { N: "1.5" } })).not.toBe(a);
   });
 
-  it("holds the padded seq, and no expiry unless one is given (epoch seconds)", () => {
-    expect(versionItem("k", "0042")).toEqual({ pk: { S: "k" }, seq: { S: "0042" } });
-    expect(versionItem("k", "0042", 1_000)).toEqual({
+  it("holds the padded seq, the source table and stream label of a stream's command, and no expiry unless one is given (epoch seconds)", () => {
+    expect(versionItem("k", { seq: "0042" })).toEqual({ pk: { S: "k" }, seq: { S: "0042" } });
+    expect(versionItem("k", { seq: "0042" }, 1_000)).toEqual({
       pk: { S: "k" },
       seq: { S: "0042" },
       expiresAt: { N: "1000" },
     });
+    expect(
+      versionItem("k", { seq: "0042", origin: { table: USERS, label: "2026-01-01T00:00:00.000" } }),
+    ).toEqual({
+      pk: { S: "k" },
+      seq: { S: "0042" },
+      sourceTable: { S: USERS },
+      streamLabel: { S: "2026-01-01T00:00:00.000" },
+    });
   });
 
-  it("evaluates attribute_not_exists(pk) OR seq < :seq", () => {
-    const stored = versionItem("k", padSequence("5") ?? "");
-    expect(isNewerThanStored(undefined, padSequence("1") ?? "")).toBe(true);
-    expect(isNewerThanStored(stored, padSequence("6") ?? "")).toBe(true);
-    expect(isNewerThanStored(stored, padSequence("5") ?? "")).toBe(false);
-    expect(isNewerThanStored(stored, padSequence("4") ?? "")).toBe(false);
-    expect(isNewerThanStored({ pk: { S: "k" } }, padSequence("4") ?? "")).toBe(false);
+  it("without a stream: attribute_not_exists(pk) OR seq < :seq, whatever the stored item names", () => {
+    const stored = versionItem("k", v("5"));
+    expect(versionCondition(v("5")).expression).toBe("attribute_not_exists(#pk) OR #seq < :seq");
+    expect(isNewerThanStored(undefined, v("1"))).toBe(true);
+    expect(isNewerThanStored(stored, v("6"))).toBe(true);
+    expect(isNewerThanStored(stored, v("5"))).toBe(false);
+    expect(isNewerThanStored(stored, v("4"))).toBe(false);
+    expect(isNewerThanStored({ pk: { S: "k" } }, v("4"))).toBe(false);
+    expect(isNewerThanStored(versionItem("k", v("5", USERS)), v("6"))).toBe(true);
+  });
+
+  it("with a stream: a later label of the same table wins whatever its seq; an item without a table compares by seq; another table never", () => {
+    const stored = versionItem("k", v("900", USERS, "2026-01-01T00:00:00.000"));
+    expect(isNewerThanStored(stored, v("901", USERS, "2026-01-01T00:00:00.000"))).toBe(true);
+    expect(isNewerThanStored(stored, v("900", USERS, "2026-01-01T00:00:00.000"))).toBe(false);
+    expect(isNewerThanStored(stored, v("1", USERS, "2026-03-01T00:00:00.000"))).toBe(true);
+    expect(isNewerThanStored(stored, v("999", USERS, "2025-12-31T23:59:59.999"))).toBe(false);
+    expect(isNewerThanStored(stored, v("999", OTHER, "2026-03-01T00:00:00.000"))).toBe(false);
+    const legacy = versionItem("k", v("900"));
+    expect(isNewerThanStored(legacy, v("901", USERS))).toBe(true);
+    expect(isNewerThanStored(legacy, v("899", USERS, "2027-01-01T00:00:00.000"))).toBe(false);
+  });
+
+  it("tells a stale command from another source table's by the stored item", () => {
+    const stored = versionItem("k", v("900", USERS));
+    expect(refusalOf(stored, v("800", USERS))).toEqual({ kind: "stale" });
+    expect(refusalOf(stored, v("999", OTHER))).toEqual({ kind: "otherSource", stored: USERS });
+    expect(refusalOf(stored, v("800"))).toEqual({ kind: "stale" });
+    expect(refusalOf(versionItem("k", v("900")), v("800", OTHER))).toEqual({ kind: "stale" });
+    expect(refusalOf(undefined, v("800", OTHER))).toEqual({ kind: "stale" });
   });
 });
 
 describe("splitBySequence", () => {
-  it("separates commands without seq and refuses unpaddable ones", () => {
+  it("separates commands without seq and refuses unpaddable ones and streams that are not stream ARNs", () => {
     const plain = deleteOf(key("a"), "s3://b/k#1");
     const ok = deleteOf(key("b"), "e2", "12");
     const tooLong = deleteOf(key("c"), "e3", "9".repeat(49));
-    const split = splitBySequence([plain, ok, tooLong], (k) => JSON.stringify(k));
+    const streamed = {
+      ...deleteOf(key("d"), "e4", "7"),
+      stream: `${USERS}/stream/2026-01-01T00:00:00.000`,
+    };
+    const notAStream = { ...deleteOf(key("e"), "e5", "7"), stream: "arn:aws:sqs:eu-west-1:1:q" };
+    const split = splitBySequence([plain, ok, tooLong, streamed, notAStream], (k) =>
+      JSON.stringify(k),
+    );
     expect(split.unguarded).toEqual([plain]);
     expect(split.guarded).toEqual([
-      { command: ok, versionKey: JSON.stringify(key("b")), seq: padSequence("12") },
+      { command: ok, versionKey: JSON.stringify(key("b")), version: v("12") },
+      { command: streamed, versionKey: JSON.stringify(key("d")), version: v("7", USERS) },
     ]);
     expect(split.invalid).toEqual([
       { command: tooLong, error: expect.objectContaining({ recordId: "e3", field: "seq" }) },
+      { command: notAStream, error: expect.objectContaining({ recordId: "e5", field: "stream" }) },
     ]);
   });
 });

@@ -20,12 +20,14 @@ export type TransactAction =
       readonly table: string;
       readonly item: AttributeMap;
       readonly condition?: ItemCondition;
+      readonly returnOldOnFailure?: boolean;
     }
   | {
       readonly kind: "delete";
       readonly table: string;
       readonly key: AttributeMap;
       readonly condition?: ItemCondition;
+      readonly returnOldOnFailure?: boolean;
     }
   | {
       readonly kind: "update";
@@ -201,7 +203,8 @@ export class InMemoryDynamoDb {
 
   /**
    * TransactWriteItems: all actions or none. Throws `TransactionCanceledException` with one
-   * reason per action when a condition fails, `ValidationException` when a limit is broken.
+   * reason per action when a condition fails (and, as `refusedItems`, the item each refused
+   * condition found), `ValidationException` when a limit is broken.
    */
   transactWrite(actions: ReadonlyArray<TransactAction>): void {
     this.injectFault("TransactWriteItems", actions[0]?.table ?? "");
@@ -233,9 +236,7 @@ export class InMemoryDynamoDb {
     const reasons = prepared.map(({ action, t, key }): CancellationReason => {
       const old = t.items.get(this.keyId(t, key, action.table));
       if (action.condition === undefined || action.condition(old)) return "None";
-      const withOld =
-        action.kind !== "put" && action.kind !== "delete" && action.returnOldOnFailure;
-      return withOld && old !== undefined
+      return action.returnOldOnFailure && old !== undefined
         ? { Code: "ConditionalCheckFailed", Item: old }
         : "ConditionalCheckFailed";
     });

@@ -39,7 +39,8 @@ const md5 = (text: string): string => createHash("md5").update(text, "utf8").dig
 
 /**
  * SQS in memory, on a virtual clock (`() => number`, milliseconds): standard and FIFO queues,
- * SendMessageBatch limits (10 entries, distinct entry ids, 256 KiB), visibility timeouts, receive
+ * SendMessageBatch limits (10 entries, distinct entry ids, 256 KiB, 10 message attributes),
+ * message attributes kept through a dead-letter move, visibility timeouts, receive
  * counts, redrive to a dead-letter queue, FIFO group ordering (no message of a group is delivered
  * while another of it is in flight) and 5-minute deduplication. Received messages are shaped like
  * Lambda's `SQSRecord`. Within one FIFO batch, an entry that fails fails the later entries of its
@@ -256,6 +257,7 @@ export class InMemorySqs {
       groupId: q.fifo ? entry.groupId : undefined,
       deduplicationId: dedupId,
       sequenceNumber: q.fifo ? (10n ** 19n + BigInt(this.counter)).toString() : undefined,
+      attributes: entry.attributes ?? {},
       receiveCount: 0,
       firstReceiveAt: undefined,
       visibleAt: now,

@@ -33,8 +33,8 @@ export type CancellationReason =
 /**
  * An error raised by an in-memory service, shaped like the AWS SDK v3 exception it stands for:
  * named like it (`ResourceNotFoundException`, `ValidationException`,
- * `TransactionCanceledException`, …), with `CancellationReasons` (`[{ Code, Message }]`) on a
- * cancelled transaction, `$fault` (`server` for 5xx) and `$retryable` on throttling. So the
+ * `TransactionCanceledException`, …), with `CancellationReasons` (`[{ Code, Message, Item }]`) on
+ * a cancelled transaction, `$fault` (`server` for 5xx) and `$retryable` on throttling. So the
  * in-memory bindings hand the shared adapters the same failures the SDK does, and one error
  * mapper serves both.
  *

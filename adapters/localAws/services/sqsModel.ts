@@ -1,4 +1,5 @@
-import type { SQSRecord } from "aws-lambda";
+import type { SQSMessageAttributes, SQSRecord } from "aws-lambda";
+import type { MessageAttributes } from "../../../domain/outgoingMessage.js";
 import { InMemoryServiceError } from "./serviceError.js";
 
 /**
@@ -24,6 +25,8 @@ export interface SendEntry {
   readonly body: string;
   readonly groupId?: string;
   readonly deduplicationId?: string;
+  /** Message attributes (binary values in base64), at most 10. */
+  readonly attributes?: MessageAttributes;
 }
 
 /** A failed entry of a batch, as SQS reports it (`SenderFault`: the caller's fault). */
@@ -64,6 +67,7 @@ export interface StoredMessage {
   readonly groupId: string | undefined;
   readonly deduplicationId: string | undefined;
   readonly sequenceNumber: string | undefined;
+  readonly attributes: MessageAttributes;
   receiveCount: number;
   firstReceiveAt: number | undefined;
   visibleAt: number;
@@ -107,16 +111,34 @@ export const checkBatch = (entries: ReadonlyArray<SendEntry>): void => {
     if (!ENTRY_ID.test(entry.id)) fail("InvalidBatchEntryId", `invalid entry id ${entry.id}`);
     if (ids.has(entry.id)) fail("BatchEntryIdsNotDistinct", `Id ${entry.id} repeated`);
     ids.add(entry.id);
-    bytes += Buffer.byteLength(entry.body, "utf8");
+    bytes += Buffer.byteLength(entry.body, "utf8") + attributeBytes(entry.attributes ?? {});
   }
   if (bytes > MAX_BATCH_BYTES)
     fail("BatchRequestTooLong", `Batch requests cannot be longer than ${MAX_BATCH_BYTES} bytes`);
 };
 
 /**
- * Why SQS would refuse one entry (the caller's fault), or `undefined`: FIFO entries need a valid
- * MessageGroupId and a MessageDeduplicationId (unless content-based deduplication is on);
- * standard queues take no MessageDeduplicationId.
+ * Most message attributes per message.
+ * @example Object.keys(entry.attributes ?? {}).length <= MAX_MESSAGE_ATTRIBUTES
+ */
+export const MAX_MESSAGE_ATTRIBUTES = 10;
+
+/** What message attributes add to a message's size: each name, data type and value. */
+const attributeBytes = (attributes: MessageAttributes): number =>
+  Object.entries(attributes).reduce(
+    (n, [name, a]) =>
+      n +
+      Buffer.byteLength(name) +
+      Buffer.byteLength(a.dataType) +
+      Buffer.byteLength(a.stringValue ?? "") +
+      Buffer.from(a.binaryValue ?? "", "base64").length,
+    0,
+  );
+
+/**
+ * Why SQS would refuse one entry (the caller's fault), or `undefined`: at most 10 message
+ * attributes; FIFO entries need a valid MessageGroupId and a MessageDeduplicationId (unless
+ * content-based deduplication is on); standard queues take no MessageDeduplicationId.
  * @example entryRefusal({ id: "0", body: "{}" }, { fifo: true, contentDedup: false })?.code // "MissingParameter"
  */
 export const entryRefusal = (
@@ -124,6 +146,12 @@ export const entryRefusal = (
   queue: { readonly fifo: boolean; readonly contentDedup: boolean },
 ): Omit<FailedEntry, "id"> | undefined => {
   const refuse = (code: string, message: string) => ({ code, message, senderFault: true });
+  const attributes = Object.keys(entry.attributes ?? {}).length;
+  if (attributes > MAX_MESSAGE_ATTRIBUTES)
+    return refuse(
+      "InvalidParameterValue",
+      `Number of message attributes [${attributes}] exceeds the allowed maximum [${MAX_MESSAGE_ATTRIBUTES}].`,
+    );
   if (!queue.fifo)
     return entry.deduplicationId === undefined
       ? undefined
@@ -142,8 +170,23 @@ export const entryRefusal = (
   return undefined;
 };
 
+const lambdaAttributes = (attributes: MessageAttributes): SQSMessageAttributes =>
+  Object.fromEntries(
+    Object.entries(attributes).map(([name, a]) => [
+      name,
+      {
+        dataType: a.dataType,
+        ...(a.stringValue === undefined ? {} : { stringValue: a.stringValue }),
+        ...(a.binaryValue === undefined ? {} : { binaryValue: a.binaryValue }),
+        stringListValues: [],
+        binaryListValues: [],
+      },
+    ]),
+  );
+
 /**
- * A stored message as Lambda delivers it in an SQS event.
+ * A stored message as Lambda delivers it in an SQS event (message attributes as Lambda gives
+ * them: binary values in base64).
  * @example toSqsRecord(message, "rh-1", "arn:aws:sqs:us-east-1:000000000000:replica")
  */
 export const toSqsRecord = (
@@ -168,7 +211,7 @@ export const toSqsRecord = (
       ? {}
       : { DeadLetterQueueSourceArn: message.deadLetterSourceArn }),
   },
-  messageAttributes: {},
+  messageAttributes: lambdaAttributes(message.attributes),
   md5OfBody: message.md5,
   eventSource: "aws:sqs",
   eventSourceARN: queueArn,

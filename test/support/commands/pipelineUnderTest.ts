@@ -36,6 +36,12 @@ export interface QueueSide {
   redeliverMessages(records: ReadonlyArray<SQSRecord>): Promise<unknown>;
 }
 
+/** A queue's dead-letter queue, and the operator's replay of it (`redrive`). */
+export interface DeadLetterSide {
+  /** Replays every dead-lettered message into the queue it came from. */
+  redriveDeadLetters(): Promise<unknown>;
+}
+
 /** An asynchronous invocation waiting (S3 notifications), retried until done. */
 export interface PendingInvocation {
   readonly done: boolean;
