@@ -25,7 +25,10 @@ const ZERO_SEQUENCE = "0".repeat(40);
 /** Seconds in a stamp: 12 digits, so stamps compare as strings in time order. */
 const SECONDS_DIGITS = 12;
 
-/** The stamp attributes of one aggregation on its totals. */
+/**
+ * The stamp attributes of one aggregation on its totals.
+ * @example const { markers, watermarks } = regimeStampAttributes("3f1c0a9b77e2");
+ */
 export interface RegimeStampAttributes {
   /** Written by every marker transaction (marker mode). */
   readonly markers: string;
@@ -67,12 +70,9 @@ export const isRecentStamp = (value: AttributeMap[string] | undefined, nowMs: nu
   value !== undefined && "S" in value && value.S >= regimeHorizon(nowMs);
 
 /**
- * Whether a watermark attribute's value is a stamp rather than a shard's watermark.
- * @example isStamp(regimeStamp(0)) // true
+ * A shard's watermark found on a total: its attribute and padded sequence number.
+ * @example const watermark: ShardWatermark = { attribute: "__wm_6c9721f6b365bcfc", padded: "0000000000000000000100000000000000000020" };
  */
-export const isStamp = (value: string): boolean => watermarkSequenceOf(value) === ZERO_SEQUENCE;
-
-/** A shard's watermark found on a total: its attribute and padded sequence number. */
 export interface ShardWatermark {
   readonly attribute: string;
   readonly padded: string;

@@ -13,7 +13,10 @@ import type { ApplyOutcome } from "../../ports/aggregateStore.js";
 import { fromSdkItem, toSdkItem } from "./sdkAttributes.js";
 import type { ServiceFailure } from "./serviceFailure.js";
 
-/** What a marker transaction is written into. */
+/**
+ * What a marker transaction is written into.
+ * @example const target: ChunkTable = { table: "totals", sumAttribute: "quantity", aggregationId, stamps: regimeStampAttributes(aggregationId), layout };
+ */
 export interface ChunkTable {
   readonly table: string;
   /** The summed attribute of the aggregation's totals. */

@@ -3,7 +3,10 @@ import { paddedSequence } from "../../domain/aggregateWatermark.js";
 import type { InvalidRecord, PipelineError } from "../../domain/errors.js";
 import type { StreamRecordRef, StreamShards } from "../streamShards.js";
 
-/** Where a batch stopped: the failure, and the sequence number Lambda must resume from. */
+/**
+ * Where a batch stopped: the failure, and the sequence number Lambda must resume from.
+ * @example const stop: AggregationStop = { error: transient("UpdateItem", "throttled"), resumeAt: "4421584500000000017450439091" };
+ */
 export interface AggregationStop {
   readonly error: PipelineError;
   readonly resumeAt: string;
