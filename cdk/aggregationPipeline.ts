@@ -40,7 +40,19 @@ export interface AggregationPipelineProps {
   readonly aggregationId?: string;
   /** Where rejected records go (default: a new SQS queue, 14 days; docs/rejects.md). */
   readonly rejectDestination?: RejectDestinationProp;
+  /**
+   * The stream's event source mapping. Its `parallelizationFactor` is told to the handler
+   * (`PARALLELIZATION_FACTOR`): with 1 and the tumbling window, one conditional write per total.
+   * CloudFormation updates the function before the mapping, so LOWERING the factor to 1 on a
+   * live stack takes two deployments: first with `watermarks: false`, then without it.
+   */
   readonly stream?: StreamSourceOptions;
+  /**
+   * Tell the handler the mapping's factor (default `true`). `false` leaves
+   * `PARALLELIZATION_FACTOR` unset: the handler then writes markers whatever the mapping runs,
+   * which is exact under any factor (docs/guarantees.md, "What an operator may change").
+   */
+  readonly watermarks?: boolean;
   readonly functions?: PipelineFunctionOptions;
 }
 
@@ -100,8 +112,11 @@ export class AggregationPipeline extends Construct {
         TOTALS_TABLE: this.totalsTable.tableName,
         AGGREGATE_SPEC: JSON.stringify(spec),
         ...(props.aggregationId === undefined ? {} : { AGGREGATION_ID: props.aggregationId }),
-        // The handler must know the mapping's factor: above 1 it keeps per-record markers.
-        PARALLELIZATION_FACTOR: String(props.stream?.parallelizationFactor ?? 1),
+        // The handler must know the mapping's factor: above 1 (or unset) it keeps per-record
+        // markers, only 1 lets it use watermarks.
+        ...(props.watermarks === false
+          ? {}
+          : { PARALLELIZATION_FACTOR: String(props.stream?.parallelizationFactor ?? 1) }),
       },
       permissions: streamAggregatePermissions({
         ...locationOf(this),

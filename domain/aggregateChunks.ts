@@ -10,7 +10,7 @@ import { addNumbers, isZeroNumber } from "./decimal.js";
  * - `ShardWatermarkAtOrPast`: the batch's shard is known and its watermark on the total is at or
  *   past `first` (the padded sequence number of the chunk's first record on that total);
  * - `RecentWatermarkWrite`: the shard is unknown and a watermark write of the aggregation wrote
- *   the total in the last 25 hours;
+ *   the total in the last 48 hours;
  * - `WatermarkStampChanged`: the shard is unknown, the watermarks seen on the total cover none of
  *   the chunk's records, and a watermark write stamped it since (`stamp`: the stamp seen, or none);
  * - `None`: nothing (records whose sequence numbers no watermark can hold).

@@ -14,11 +14,11 @@ import {
  * pruning treat it as a watermark: it is removed after {@link WATERMARK_RETENTION_SECONDS} idle,
  * when no record it speaks for can be delivered again.
  *
- * - A watermark write refuses a total stamped by markers in the last 25 hours: records of the
+ * - A watermark write refuses a total stamped by markers in the last 48 hours: records of the
  *   stream still deliverable may have been applied there by markers, which a watermark cannot see.
  * - A marker transaction that knows the batch's shard refuses the records its shard's watermark
  *   covers; one that does not (no tumbling window) refuses a total stamped by watermark writes in
- *   the last 25 hours until the batch's shard is known or no watermark covers its records.
+ *   the last 48 hours until the batch's shard is known or no watermark covers its records.
  */
 
 const ZERO_SEQUENCE = "0".repeat(40);
@@ -48,11 +48,13 @@ export const regimeStampAttributes = (
 });
 
 /**
- * A stamp's value at `nowMs`: 40 zeros, `@`, the epoch second in 12 digits.
- * @example regimeStamp(1_700_000_000_000) // "000…000@001700000000"
+ * A stamp's value at `nowMs`: 40 zeros, `@`, the epoch second in 12 digits, and, given, `#` and a
+ * value unique to the write (so that a guard "the stamp is still the one seen" notices any write
+ * since, even in the same second).
+ * @example regimeStamp(1_700_000_000_000, "5f2c9a1e") // "000…000@001700000000#5f2c9a1e"
  */
-export const regimeStamp = (nowMs: number): string =>
-  `${ZERO_SEQUENCE}@${String(Math.max(0, Math.floor(nowMs / 1000))).padStart(SECONDS_DIGITS, "0")}`;
+export const regimeStamp = (nowMs: number, unique?: string): string =>
+  `${ZERO_SEQUENCE}@${String(Math.max(0, Math.floor(nowMs / 1000))).padStart(SECONDS_DIGITS, "0")}${unique === undefined ? "" : `#${unique}`}`;
 
 /**
  * The oldest stamp still recent at `nowMs` ({@link WATERMARK_RETENTION_SECONDS} before it): a

@@ -15,8 +15,13 @@ import { fnv1aHex } from "./stableHash.js";
 /** Prefix of the attributes holding a total's watermarks (one per aggregation and shard). */
 export const WATERMARK_ATTRIBUTE_PREFIX = "__wm_";
 
-/** Stream records live 24 h; a watermark not moved for longer than this can be removed. */
-export const WATERMARK_RETENTION_SECONDS = 25 * 3600;
+/**
+ * How long a watermark (or a stamp) is kept after its last write: twice the stream's 24 hours,
+ * as the markers' TTL. DynamoDB Streams keeps records 24 hours and trims older ones at some
+ * point after that (no bound is stated), and Lambda retries a failing batch until its records
+ * expire: the margin keeps the bookkeeping of a record for as long as it can be delivered.
+ */
+export const WATERMARK_RETENTION_SECONDS = 48 * 3600;
 
 /**
  * The attribute holding one shard's watermark in the totals of one aggregation: the prefix and
@@ -62,7 +67,8 @@ export const staleWatermarks = (
 ): ReadonlyArray<{ readonly name: string; readonly value: string }> =>
   Object.entries(item).flatMap(([name, value]) => {
     if (!name.startsWith(WATERMARK_ATTRIBUTE_PREFIX) || !("S" in value)) return [];
-    const written = Number(value.S.slice(41));
+    // The epoch second after "@" (a stamp may carry a suffix after it).
+    const written = Number(/^[0-9]+/.exec(value.S.slice(41))?.[0] ?? Number.NaN);
     return value.S[40] === "@" &&
       Number.isSafeInteger(written) &&
       written + WATERMARK_RETENTION_SECONDS < nowMs / 1000

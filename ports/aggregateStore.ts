@@ -10,7 +10,7 @@ import type { ShardWatermark } from "../domain/regimeStamps.js";
  * - `covered`: on these totals the batch's shard watermark is at or past the guard's `first`
  *   (records up to `watermark` were applied there by a watermark write);
  * - `watermarked`: these totals, guarded without a shard, were written by a watermark write in
- *   the last 25 hours (`stamp`: that write's stamp; `watermarks`: the shard watermarks the item
+ *   the last 48 hours (`stamp`: that write's stamp; `watermarks`: the shard watermarks the item
  *   carries), or their stamp changed since it was seen.
  */
 export type ApplyOutcome =
@@ -50,7 +50,7 @@ export type AdvanceOutcome =
    */
   | { readonly _tag: "BehindWatermark"; readonly watermark: string }
   /**
-   * Refused, nothing written: a marker transaction wrote the total in the last 25 hours, so
+   * Refused, nothing written: a marker transaction wrote the total in the last 48 hours, so
    * records still deliverable may have been applied to it with markers: write it with markers.
    */
   | { readonly _tag: "MarkerStamped" };
@@ -68,7 +68,7 @@ export type AdvanceOutcome =
  * Watermark mode (`advance`, the batch's shard known, its batches sequential): one total per
  * call, in ONE conditional UpdateItem: ADD the amount, move the total's own watermark for the
  * shard to `last` and stamp it, refused unless that watermark is absent or below `first` and no
- * marker transaction wrote the total in the last 25 hours.
+ * marker transaction wrote the total in the last 48 hours.
  *
  * @example
  * const outcome = await store.apply(chunkOf(records, plan))();

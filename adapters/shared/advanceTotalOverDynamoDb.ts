@@ -1,3 +1,4 @@
+import { randomUUID } from "node:crypto";
 import type { UpdateItemCommandInput } from "@aws-sdk/client-dynamodb";
 import * as E from "fp-ts/lib/Either.js";
 import type * as TE from "fp-ts/lib/TaskEither.js";
@@ -46,9 +47,9 @@ type Attempt = E.Either<PipelineError, AdvanceOutcome> | "Retry";
  * (domain/regimeStamps.ts), 1 WCU for a total under 1 KB, no transaction. A
  * ConditionalCheckFailed is `BehindWatermark` (the watermark read from the item the refusal
  * returns, `ReturnValuesOnConditionCheckFailure: ALL_OLD`) or, when markers stamped the total
- * in the last 25 hours, `MarkerStamped`; so is a ValidationException (a total beyond 38 digits) when the watermark, read
+ * in the last 48 hours, `MarkerStamped`; so is a ValidationException (a total beyond 38 digits) when the watermark, read
  * strongly consistent, already covers `first`, otherwise it is `InvalidRecord`.
- * Throttling is retried here with the shared policy. Watermarks not moved for 25 hours, seen in
+ * Throttling is retried here with the shared policy. Watermarks not moved for 48 hours, seen in
  * the item returned (`ReturnValues: ALL_NEW`, no extra cost), are removed by a conditional
  * REMOVE (their value unchanged), so items do not grow with the shards a stream ever had.
  *
@@ -100,7 +101,9 @@ export const advanceTotalOverDynamoDb =
           ":amount": { N: advance.amount },
           ":wm": { S: watermarkValue(advance.last, now) },
           ":first": { S: advance.first },
-          ":stamp": { S: regimeStamp(now) },
+          // Unique to this write: a marker transaction guarding "no watermark write since the
+          // stamp I saw" notices this one even within the same second.
+          ":stamp": { S: regimeStamp(now, randomUUID()) },
           ":horizon": { S: regimeHorizon(now) },
         },
         ReturnValues: "ALL_NEW",
@@ -136,7 +139,7 @@ export const advanceTotalOverDynamoDb =
       );
     };
 
-    /** Removes watermarks idle for 25 hours; a failure only leaves them for next time. */
+    /** Removes watermarks idle for 48 hours; a failure only leaves them for next time. */
     const prune = async (item: AttributeMap) => {
       for (const stale of staleWatermarks(item, clock())) {
         if (stale.name === attribute) continue;

@@ -1,7 +1,7 @@
 import * as E from "fp-ts/lib/Either.js";
 import type { RecordDeltas } from "../../domain/aggregateDeltas.js";
 import type { AttributeMap } from "../../domain/attributeValue.js";
-import type { InvalidRecord, PipelineError } from "../../domain/errors.js";
+import { type InvalidRecord, type PipelineError, transient } from "../../domain/errors.js";
 import {
   type Contribution,
   contributionsByTotal,
@@ -52,7 +52,7 @@ const NOTHING: TotalResult = { writes: 0, skipped: [], rejected: [] };
  * culprit is rejected (for that total; its delta to another total stands): its reject is stored
  * (`batch.rejectRecord`) BEFORE the watermark moves past it, then the watermark is moved to it
  * (a zero write), so no delivery skips it unreported nor rejects it twice. A total markers
- * stamped in the last 25 hours is left to marker mode: its keys come back in `markerTotals`.
+ * stamped in the last 48 hours is left to marker mode: its keys come back in `markerTotals`.
  *
  * @example
  * const report = await advanceTotals(store, batch)(records, "shardId-00000001")();
@@ -102,7 +102,27 @@ export const advanceTotals =
         const stored = await batch.rejectRecord(reject.recordId, reject)();
         if (E.isLeft(stored)) return result({ pendingFrom: pending.first, error: stored.left });
         const { padded } = pending.first;
-        await store.advance({ key, amount: "0", shardId, first: padded, last: padded })();
+        const marked = await store.advance({
+          key,
+          amount: "0",
+          shardId,
+          first: padded,
+          last: padded,
+        })();
+        // Not marked (the write failed, or markers took the total meanwhile): the record fails
+        // from here; its reject may be stored again on the retry, it is never counted as done
+        // without its bookkeeping.
+        if (E.isLeft(marked))
+          return result({ rejected: [reject], pendingFrom: pending.first, error: marked.left });
+        if (marked.right._tag === "MarkerStamped")
+          return result({
+            rejected: [reject],
+            pendingFrom: pending.first,
+            error: transient(
+              "UpdateItem",
+              "markers wrote the total while its refused record was marked",
+            ),
+          });
         return result({ rejected: [reject] });
       }
     };

@@ -16,7 +16,7 @@ import { applyWithMarkers } from "./applyWithMarkers.js";
  * - watermark mode ({@link advanceTotals}, one conditional update per total) when the event names
  *   its shard, the shard's batches are known to run one at a time (`batch.sequential`: the
  *   ParallelizationFactor is 1) and the sequence numbers increase; totals that markers stamped in
- *   the last 25 hours then take the records that touch them in marker mode, after the watermark
+ *   the last 48 hours then take the records that touch them in marker mode, after the watermark
  *   writes, guarded by the shard's watermarks;
  * - marker mode ({@link applyWithMarkers}) otherwise: no window, a ParallelizationFactor above 1
  *   or not known (a guess that the batches are sequential could lose records, so it is never

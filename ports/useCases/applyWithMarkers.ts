@@ -1,17 +1,12 @@
 import * as E from "fp-ts/lib/Either.js";
 import type { Task } from "fp-ts/lib/Task.js";
-import { type ChunkPlan, chunkOf, planChunks } from "../../domain/aggregateChunks.js";
+import { chunkOf, planChunks } from "../../domain/aggregateChunks.js";
 import type { RecordDeltas } from "../../domain/aggregateDeltas.js";
-import { paddedSequence } from "../../domain/aggregateWatermark.js";
-import { type AttributeMap, canonicalKey } from "../../domain/attributeValue.js";
-import { type InvalidRecord, type PipelineError, transient } from "../../domain/errors.js";
-import type { AggregateStore, ApplyOutcome } from "../aggregateStore.js";
+import { canonicalKey } from "../../domain/attributeValue.js";
+import { type InvalidRecord, transient } from "../../domain/errors.js";
+import type { AggregateStore } from "../aggregateStore.js";
 import type { AggregationBatch, AggregationReport, AggregationStop } from "./aggregationReport.js";
-import { shardOfBatch, type WatermarkedTotal } from "./shardOfBatch.js";
-
-type Refusal = ApplyOutcome & { readonly _tag: "Refused" };
-
-const pairOf = (eventId: string, key: AttributeMap) => `${eventId}\u0000${canonicalKey(key)}`;
+import { watermarkKnowledge } from "./watermarkKnowledge.js";
 
 /**
  * Marker mode: chunks written in stream order, each in one transaction with its records'
@@ -33,63 +28,10 @@ export const applyWithMarkers =
   (store: AggregateStore, batch: AggregationBatch) =>
   (records: ReadonlyArray<RecordDeltas>): Task<AggregationReport> =>
   async () => {
-    let shardId = batch.shardId;
     let transactions = 0;
     let duplicates = 0;
     const rejected: InvalidRecord[] = [];
-    const covered = new Set<string>();
-    const stampsSeen = new Map<string, string | undefined>();
-    const plan: ChunkPlan = {
-      covered: (eventId, key) => covered.has(pairOf(eventId, key)),
-      guardOf: (key, first) => {
-        if (first === undefined) return { _tag: "None" };
-        if (shardId !== undefined) return { _tag: "ShardWatermarkAtOrPast", shardId, first };
-        const id = canonicalKey(key);
-        return stampsSeen.has(id)
-          ? { _tag: "WatermarkStampChanged", stamp: stampsSeen.get(id) }
-          : { _tag: "RecentWatermarkWrite" };
-      },
-    };
-
-    /** Learns from a refusal; false when it taught nothing (the caller gives up). */
-    const learn = async (
-      refusal: Refusal,
-      pending: ReadonlyArray<RecordDeltas>,
-    ): Promise<E.Either<PipelineError, boolean>> => {
-      let progress = false;
-      for (const { key, watermark } of refusal.covered)
-        for (const record of pending) {
-          const padded = paddedSequence(record.sequenceNumber);
-          const touches = record.deltas.some((d) => canonicalKey(d.key) === canonicalKey(key));
-          if (!touches || padded === undefined || padded > watermark) continue;
-          if (!covered.has(pairOf(record.eventId, key))) progress = true;
-          covered.add(pairOf(record.eventId, key));
-        }
-      if (refusal.watermarked.length === 0) return E.right(progress);
-      const totals: WatermarkedTotal[] = refusal.watermarked.map((total) => ({
-        ...total,
-        pending: pending.flatMap((record) => {
-          const padded = paddedSequence(record.sequenceNumber);
-          const on = record.deltas.some((d) => canonicalKey(d.key) === canonicalKey(total.key));
-          return on && padded !== undefined && !covered.has(pairOf(record.eventId, total.key))
-            ? [padded]
-            : [];
-        }),
-      }));
-      const found = await shardOfBatch(store.aggregationId, batch, totals)();
-      if (E.isLeft(found)) return found;
-      if (found.right !== undefined) {
-        shardId = found.right;
-        return E.right(true);
-      }
-      for (const total of totals) {
-        const id = canonicalKey(total.key);
-        if (stampsSeen.has(id) && stampsSeen.get(id) === total.stamp) continue;
-        stampsSeen.set(id, total.stamp);
-        progress = true;
-      }
-      return E.right(progress);
-    };
+    const { plan, learn } = watermarkKnowledge(store.aggregationId, batch);
 
     /** A record the store refused on its own: its reject stored, then its marker written. */
     const rejectAlone = async (
@@ -100,11 +42,25 @@ export const applyWithMarkers =
       const stored = await batch.rejectRecord(record.eventId, reject)();
       if (E.isLeft(stored)) return { error: stored.left, resumeAt: record.sequenceNumber };
       rejected.push(reject);
-      await store.apply({
-        markers: [record.eventId],
-        updates: [],
-        firstSequenceNumber: record.sequenceNumber,
-      })();
+      // Marked done as marker mode marks a record: its marker, and its totals stamped by markers
+      // (a zero ADD), so a watermark write on them honours the marker too.
+      const keys = new Map(record.deltas.map((d) => [canonicalKey(d.key), d.key]));
+      const mark = (stamped: boolean) =>
+        store.apply({
+          markers: [record.eventId],
+          updates: stamped
+            ? [...keys.values()].map((key) => ({ key, amount: "0", guard: { _tag: "None" } }))
+            : [],
+          firstSequenceNumber: record.sequenceNumber,
+        })();
+      const stamped = await mark(true);
+      // A total DynamoDB refuses even a zero ADD on (its key is invalid) takes no write of any
+      // mode: the marker alone marks the record.
+      const marked =
+        E.isLeft(stamped) && stamped.left._tag === "InvalidRecord" ? await mark(false) : stamped;
+      // Not marked: the record fails from here (its reject may be stored again on the retry, it
+      // is never counted as done without its bookkeeping).
+      if (E.isLeft(marked)) return { error: marked.left, resumeAt: record.sequenceNumber };
       return undefined;
     };
 

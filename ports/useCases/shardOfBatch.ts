@@ -7,7 +7,7 @@ import { watermarkAttributeOf } from "../../domain/totalWatermarks.js";
 import type { AggregationBatch } from "./aggregationReport.js";
 
 /**
- * A total a watermark write stamped in the last 25 hours, refused to a marker transaction that
+ * A total a watermark write stamped in the last 48 hours, refused to a marker transaction that
  * does not know the batch's shard: its stamp and shard watermarks as the refusal returned them,
  * and the padded sequence numbers of the batch's records still to apply to it.
  */
@@ -19,30 +19,40 @@ export interface WatermarkedTotal {
 }
 
 /**
+ * What {@link shardOfBatch} found: the batch's shard, or the watermark attributes of the shards
+ * read back and found not to be it (none when no lookup was needed).
+ */
+export type ShardLookup =
+  | { readonly _tag: "Found"; readonly shardId: string }
+  | { readonly _tag: "NotAmong"; readonly attributes: ReadonlyArray<string> };
+
+/**
  * Which shard a batch comes from, asked only when it matters: when a watermark on one of `totals`
  * is at or past one of the records the batch still has for it, that record was applied there iff
  * the watermark is its own shard's. The candidates are the stream's shards whose watermark on one
  * of the totals covers such a record; each is read at a record of the batch (`batch.source`)
- * until one holds it. `undefined`: no watermark can cover the records (none at or past them), or
- * the batch's shard is none of the candidates, so no watermark of its shard covers them. A left
- * when the shard cannot be looked up (no record to look up, no stream access, a failed read):
- * the batch is retried rather than applied twice.
+ * until one holds it. `NotAmong`: no watermark can cover the records (none at or past them, no
+ * candidate read), or none of the watermarks that reach them is the batch's shard's (the
+ * candidates read do not hold its record; others belong to no shard of its stream, as
+ * DescribeStream lists them): their attributes, so that no watermark of its shard covers them. A left when the shard cannot be looked up (no record to
+ * look up, no stream access, a failed or inconclusive read): the batch is retried rather than
+ * applied twice.
  *
  * @example
- * const shard = await shardOfBatch(store.aggregationId, batch, totals)();
+ * const lookup = await shardOfBatch(store.aggregationId, batch, totals)();
  */
 export const shardOfBatch =
   (
     aggregationId: string | undefined,
     batch: AggregationBatch,
     totals: ReadonlyArray<WatermarkedTotal>,
-  ): TE.TaskEither<PipelineError, string | undefined> =>
+  ): TE.TaskEither<PipelineError, ShardLookup> =>
   async () => {
     const reaching = totals.filter((total) =>
       total.watermarks.some((w) => total.pending.some((padded) => padded <= w.padded)),
     );
     const [first] = reaching;
-    if (first === undefined) return E.right(undefined);
+    if (first === undefined) return E.right({ _tag: "NotAmong", attributes: [] });
     const { shards, source } = batch;
     if (shards === undefined || source === undefined)
       return E.left(
@@ -64,7 +74,14 @@ export const shardOfBatch =
     for (const shardId of candidates) {
       const holds = await shards.holds(shardId, source)();
       if (E.isLeft(holds)) return holds;
-      if (holds.right) return E.right(shardId);
+      if (holds.right) return E.right({ _tag: "Found", shardId });
     }
-    return E.right(undefined);
+    // None holds it: the batch's shard is none of them, nor one the stream does not list
+    // (another stream's, another aggregation's watermark).
+    const ours = new Set(ids.right.map((shardId) => watermarkAttributeOf(aggregationId, shardId)));
+    const notOurs = reaching.flatMap((total) =>
+      total.watermarks.map((w) => w.attribute).filter((attribute) => !ours.has(attribute)),
+    );
+    const tested = candidates.map((shardId) => watermarkAttributeOf(aggregationId, shardId));
+    return E.right({ _tag: "NotAmong", attributes: [...new Set([...notOurs, ...tested])] });
   };

@@ -160,11 +160,11 @@ export const aggregateStoreContract = (
         expect(watermarkNames(await item(key("d", "a")))).toHaveLength(2);
       });
 
-      it("removes a watermark not moved for 25 hours when the total is next written", async () => {
+      it("removes a watermark not moved for 48 hours when the total is next written", async () => {
         let now = Date.UTC(2026, 10, 30);
         const { store, item } = await fixture(() => now);
         await store.advance(advance(key("d", "a"), "5", "shardId-A", 10, 20))();
-        now += 24 * 3600_000;
+        now += 47 * 3600_000;
         await store.advance(advance(key("d", "a"), "1", "shardId-B", 1, 2))();
         expect(watermarkNames(await item(key("d", "a")))).toHaveLength(2);
         now += 2 * 3600_000;
@@ -221,7 +221,7 @@ export const aggregateStoreContract = (
         expect(await total(key("d", "a"))).toBe("6");
       });
 
-      it("a watermark write refuses a total markers wrote in the last 25 hours, and nothing is written", async () => {
+      it("a watermark write refuses a total markers wrote in the last 48 hours, and nothing is written", async () => {
         let now = Date.UTC(2026, 10, 30);
         const { store, total } = await fixture(() => now);
         await store.apply(chunk(["e1"], [[key("d", "a"), "3"]]))();
@@ -229,7 +229,7 @@ export const aggregateStoreContract = (
           E.right({ _tag: "MarkerStamped" }),
         );
         expect(await total(key("d", "a"))).toBe("3");
-        now += 24 * 3600_000;
+        now += 47 * 3600_000;
         expect(await store.advance(advance(key("d", "a"), "5", "shardId-A", 10, 20))()).toEqual(
           E.right({ _tag: "MarkerStamped" }),
         );
@@ -278,13 +278,13 @@ export const aggregateStoreContract = (
           )(),
         ).toEqual(E.right({ _tag: "Applied" }));
         expect(await total(key("d", "a"))).toBe("13");
-        // Still stamped within 25 hours: refused.
-        now += 24 * 3600_000;
+        // Still stamped within 48 hours: refused.
+        now += 47 * 3600_000;
         const stillRecent = await store.apply(
           chunk(["e3"], [[key("d", "a"), "1"]], { _tag: "RecentWatermarkWrite" }),
         )();
         expect(E.isRight(stillRecent) && stillRecent.right._tag).toBe("Refused");
-        // 25 hours without a watermark write: the stamp no longer speaks for any record.
+        // 48 hours without a watermark write: the stamp no longer speaks for any record.
         now += 2 * 3600_000;
         expect(
           await store.apply(
