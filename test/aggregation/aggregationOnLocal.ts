@@ -1,5 +1,6 @@
 /** Shared helpers of the aggregation tests on DynamoDB Local through the deployable handler. */
 import { DescribeStreamCommand } from "@aws-sdk/client-dynamodb-streams";
+import { CreateQueueCommand, ReceiveMessageCommand } from "@aws-sdk/client-sqs";
 import type { DynamoDBRecord } from "aws-lambda";
 import { vi } from "vitest";
 import { DynamoDbStreamPoller } from "../../adapters/localAws/pollers/DynamoDbStreamPoller.js";
@@ -8,8 +9,9 @@ import type { TableChange } from "../../bin/scenarioData.js";
 import { isMarker, markerLayoutOf } from "../../domain/aggregateMarkers.js";
 import { seedAggregateSpec } from "../../domain/aggregateSpec.js";
 import type { AttributeMap } from "../../domain/attributeValue.js";
+import { decodeRejectDocument } from "../../domain/rejectDocument.js";
 import { quickStreamPolling, setHandlerEnvironment } from "../support/awsPipelines.js";
-import { emulatorClients, uniqueName } from "../support/emulators.js";
+import { emulatorClients, emulatorEndpoints, uniqueName } from "../support/emulators.js";
 
 export const totalsKey = { partitionKey: "order_date", sortKey: "item_number" };
 const layout = markerLayoutOf(seedAggregateSpec);
@@ -50,6 +52,7 @@ export const ordersAfter = async (changes: ReadonlyArray<TableChange>) => {
   return { records, shardId, streamArn, table };
 };
 
+/** An order of the seed's shape, on 2026-11-21. */
 export const order = (id: string, item: string, quantity: string): AttributeMap => ({
   order_id: { S: id },
   order_date: { S: "2026-11-21T10:00:00Z" },
@@ -66,6 +69,7 @@ export const windowed = (records: ReadonlyArray<DynamoDBRecord>, shardId: string
   isFinalInvokeForWindow: false,
   isWindowTerminatedEarly: false,
 });
+/** The event Lambda builds without a tumbling window. */
 export const plain = (records: ReadonlyArray<DynamoDBRecord>) => ({ Records: [...records] });
 
 /** The totals as `item → quantity`, bookkeeping left out. */
@@ -76,6 +80,36 @@ export const totalsOf = async (table: string) =>
       .map((item) => [(item.item_number as { S: string }).S, (item.quantity as { N: string }).N]),
   );
 
+/**
+ * A reject queue on moto: its URL as REJECT_DESTINATION takes it (the emulator's form) and as
+ * the SQS client answers it.
+ */
+export const rejectsQueue = async (name = uniqueName("rejects")) => {
+  const { QueueUrl } = await c.sqs.send(new CreateQueueCommand({ QueueName: name }));
+  return { url: `${emulatorEndpoints().moto}/123456789012/${name}`, QueueUrl: QueueUrl ?? "" };
+};
+
+/** The record ids of the reject documents in the queue, received (and left invisible). */
+export const rejectIds = async (QueueUrl: string) => {
+  const ids: string[] = [];
+  for (;;) {
+    const got = await c.sqs.send(
+      new ReceiveMessageCommand({ QueueUrl, MaxNumberOfMessages: 10, WaitTimeSeconds: 1 }),
+    );
+    const messages = got.Messages ?? [];
+    if (messages.length === 0) return ids;
+    for (const m of messages) {
+      const d = decodeRejectDocument(m.Body ?? "");
+      ids.push(d._tag === "Right" ? d.right.recordId : "undecodable");
+    }
+  }
+};
+
+/** The total an UpdateItem request writes (its `item_number`), as a fault proxy sees it. */
+export const updatedItemOf = (body: unknown) =>
+  (body as { Key?: { item_number?: { S?: string } } }).Key?.item_number?.S;
+
+/** A fresh totals table keyed as the seed's. */
 export const freshTotals = async () => {
   const table = uniqueName("totals");
   await createKeyedTable(c.dynamodb, table, totalsKey);

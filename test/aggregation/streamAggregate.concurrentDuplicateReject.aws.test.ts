@@ -1,7 +1,6 @@
-import { CreateQueueCommand, ReceiveMessageCommand } from "@aws-sdk/client-sqs";
+import { CreateQueueCommand } from "@aws-sdk/client-sqs";
 import { describe, expect, it } from "vitest";
 import { localContext } from "../../adapters/localAws/eventSources/localContext.js";
-import { decodeRejectDocument } from "../../domain/rejectDocument.js";
 import { emulatorEndpoints, uniqueName } from "../support/emulators.js";
 import {
   c,
@@ -10,6 +9,7 @@ import {
   order,
   ordersAfter,
   plain,
+  rejectIds,
   totalsOf,
   windowed,
 } from "./aggregationOnLocal.js";
@@ -18,21 +18,6 @@ import {
 // while the first copy still runs, an in-flight invocation of an older configuration). A record the
 // totals table refuses is never counted; its reject is stored before the bookkeeping moves past it,
 // by each copy that gets that far: at least one document, possibly one per copy (docs/guarantees.md).
-
-const rejectIds = async (QueueUrl: string) => {
-  const ids: string[] = [];
-  for (;;) {
-    const got = await c.sqs.send(
-      new ReceiveMessageCommand({ QueueUrl, MaxNumberOfMessages: 10, WaitTimeSeconds: 1 }),
-    );
-    const messages = got.Messages ?? [];
-    if (messages.length === 0) return ids;
-    for (const m of messages) {
-      const d = decodeRejectDocument(m.Body ?? "");
-      ids.push(d._tag === "Right" ? d.right.recordId : "undecodable");
-    }
-  }
-};
 
 describe("streamAggregate: two concurrent copies of a batch holding a record the totals table refuses", () => {
   it.each([

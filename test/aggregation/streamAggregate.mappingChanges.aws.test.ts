@@ -1,16 +1,19 @@
-import { DescribeStreamCommand } from "@aws-sdk/client-dynamodb-streams";
-import { CreateQueueCommand, ReceiveMessageCommand } from "@aws-sdk/client-sqs";
 import type { DynamoDBRecord } from "aws-lambda";
-import { describe, expect, it, vi } from "vitest";
+import { describe, expect, it } from "vitest";
 import { localContext } from "../../adapters/localAws/eventSources/localContext.js";
-import { DynamoDbStreamPoller } from "../../adapters/localAws/pollers/DynamoDbStreamPoller.js";
-import { applyChanges, createKeyedTable, scanTable } from "../../bin/emulatorResources.js";
-import { isMarker, markerLayoutOf } from "../../domain/aggregateMarkers.js";
-import { seedAggregateSpec } from "../../domain/aggregateSpec.js";
 import type { AttributeMap } from "../../domain/attributeValue.js";
-import { decodeRejectDocument } from "../../domain/rejectDocument.js";
-import { quickStreamPolling, setHandlerEnvironment } from "../support/awsPipelines.js";
-import { emulatorClients, emulatorEndpoints, uniqueName } from "../support/emulators.js";
+import { emulatorEndpoints, uniqueName } from "../support/emulators.js";
+import {
+  coldStart,
+  freshTotals,
+  order,
+  ordersAfter,
+  plain,
+  rejectIds,
+  rejectsQueue,
+  totalsOf,
+  windowed,
+} from "./aggregationOnLocal.js";
 
 // The deployable handler, environment only, on DynamoDB Local, fed the stream's real records as
 // Lambda builds its events: with a tumbling window (shardId, window, state) or without. Each test
@@ -19,79 +22,9 @@ import { emulatorClients, emulatorEndpoints, uniqueName } from "../support/emula
 // new settings (AWS, "Using tumbling windows": records are first processed in order, and a batch
 // processed more than once may be processed out of order). Exactly once must hold across it.
 
-const totalsKey = { partitionKey: "order_date", sortKey: "item_number" };
-const layout = markerLayoutOf(seedAggregateSpec);
-const c = emulatorClients();
-
-/** A cold start of the deployable handler with exactly this environment. */
-const coldStart = async (variables: Record<string, string>) => {
-  delete process.env.PARALLELIZATION_FACTOR;
-  delete process.env.REJECT_DESTINATION;
-  setHandlerEnvironment(variables);
-  vi.resetModules();
-  return (await import("../../handlers/streamAggregate.js")).handler;
-};
-
 /** A fresh orders table with these orders written, its stream's records and its one shard. */
-const ordersWith = async (orders: ReadonlyArray<AttributeMap>) => {
-  const table = uniqueName("orders");
-  const { streamArn } = await createKeyedTable(
-    c.dynamodb,
-    table,
-    { partitionKey: "order_id" },
-    true,
-  );
-  await applyChanges(
-    c.dynamodb,
-    table,
-    orders.map((order) => ({ put: order })),
-  );
-  const records: DynamoDBRecord[] = [];
-  await new DynamoDbStreamPoller(
-    c.streams,
-    streamArn,
-    async (event) => {
-      records.push(...event.Records);
-      return { batchItemFailures: [] };
-    },
-    { batchSize: 100, ...quickStreamPolling },
-  ).run();
-  const description = await c.streams.send(new DescribeStreamCommand({ StreamArn: streamArn }));
-  const shardId = description.StreamDescription?.Shards?.[0]?.ShardId ?? "";
-  return { records, shardId };
-};
-
-const order = (id: string, item: string, quantity: string): AttributeMap => ({
-  order_id: { S: id },
-  order_date: { S: "2026-11-21T10:00:00Z" },
-  item_id: { S: item },
-  quantity: { N: quantity },
-});
-
-/** The event Lambda builds with a tumbling window on this shard. */
-const windowed = (records: ReadonlyArray<DynamoDBRecord>, shardId: string) => ({
-  Records: [...records],
-  shardId,
-  window: { start: "2026-11-21T10:00:00Z", end: "2026-11-21T10:15:00Z" },
-  state: {},
-  isFinalInvokeForWindow: false,
-  isWindowTerminatedEarly: false,
-});
-const plain = (records: ReadonlyArray<DynamoDBRecord>) => ({ Records: [...records] });
-
-/** The totals as `item → quantity`, bookkeeping left out. */
-const totalsOf = async (table: string) =>
-  Object.fromEntries(
-    (await scanTable(c.dynamodb, table, totalsKey))
-      .filter((item) => !isMarker(layout, item))
-      .map((item) => [(item.item_number as { S: string }).S, (item.quantity as { N: string }).N]),
-  );
-
-const freshTotals = async () => {
-  const table = uniqueName("totals");
-  await createKeyedTable(c.dynamodb, table, totalsKey);
-  return table;
-};
+const ordersWith = (orders: ReadonlyArray<AttributeMap>) =>
+  ordersAfter(orders.map((put) => ({ put })));
 
 const seed = [
   order("178526", "item123", "10"),
@@ -171,7 +104,7 @@ describe("streamAggregate: a record the totals table refuses is never skipped un
       order("o3", "item123", "1"),
     ]);
     const totals = await freshTotals();
-    // The reject destination does not exist yet: storing the reject fails.
+    // The reject destination refuses at first (a queue that does not exist yet): storing fails.
     const name = uniqueName("rejects");
     const destination = `${emulatorEndpoints().moto}/123456789012/${name}`;
     const handler = await coldStart({
@@ -188,19 +121,15 @@ describe("streamAggregate: a record the totals table refuses is never skipped un
       batchItemFailures: [{ itemIdentifier: o2.dynamodb?.SequenceNumber }],
     });
     // The destination comes back; Lambda delivers the batch again from the checkpoint.
-    const { QueueUrl } = await c.sqs.send(new CreateQueueCommand({ QueueName: name }));
+    const later = await rejectsQueue(name);
+    expect(later.url).toBe(destination);
     const again = await handler(windowed([o2, o3], shardId), context);
     expect(again).toMatchObject({ batchItemFailures: [] });
     expect(await totalsOf(totals)).toEqual({ item123: "1.5" });
-    const received = await c.sqs.send(
-      new ReceiveMessageCommand({ QueueUrl, MaxNumberOfMessages: 10, WaitTimeSeconds: 1 }),
-    );
-    const documents = (received.Messages ?? []).map((m) => decodeRejectDocument(m.Body ?? ""));
-    expect(documents.map((d) => (d._tag === "Right" ? d.right.recordId : d))).toEqual([o2.eventID]);
+    expect(await rejectIds(later.QueueUrl)).toEqual([o2.eventID]);
     // Delivered once more: neither counted nor rejected again.
     await handler(windowed(records, shardId), context);
     expect(await totalsOf(totals)).toEqual({ item123: "1.5" });
-    const more = await c.sqs.send(new ReceiveMessageCommand({ QueueUrl, WaitTimeSeconds: 1 }));
-    expect(more.Messages ?? []).toEqual([]);
+    expect(await rejectIds(later.QueueUrl)).toEqual([]);
   });
 });

@@ -8,6 +8,7 @@ import {
   order,
   ordersAfter,
   totalsOf,
+  updatedItemOf,
   windowed,
 } from "./aggregationOnLocal.js";
 
@@ -25,9 +26,6 @@ beforeAll(async () => {
 afterAll(async () => proxy.close());
 afterEach(() => vi.useRealTimers());
 
-const keyItem = (body: unknown) =>
-  (body as { Key?: { item_number?: { S?: string } } }).Key?.item_number?.S;
-
 describe("streamAggregate: a watermark kept while its shard's batch may still be retried", () => {
   it("batch retried past 25 h (records not yet trimmed, within the 48 h kept): counted once", async () => {
     const one = await ordersAfter([{ put: order("b1", "B", "1") }, { put: order("a1", "A", "1") }]);
@@ -43,7 +41,7 @@ describe("streamAggregate: a watermark kept while its shard's batch may still be
     vi.useFakeTimers({ toFake: ["Date"], now: t0 });
     // B's total cannot be written (a long outage of that partition, a KMS key disabled, …).
     proxy.rule = ({ operation, body }) =>
-      operation === "UpdateItem" && keyItem(body) === "B"
+      operation === "UpdateItem" && updatedItemOf(body) === "B"
         ? { error: "InternalServerError", status: 500 }
         : undefined;
     const first = await handler(windowed(one.records, one.shardId), context);

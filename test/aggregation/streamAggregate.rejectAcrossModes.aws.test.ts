@@ -1,14 +1,12 @@
-import { CreateQueueCommand, ReceiveMessageCommand } from "@aws-sdk/client-sqs";
 import { describe, expect, it } from "vitest";
 import { localContext } from "../../adapters/localAws/eventSources/localContext.js";
-import { decodeRejectDocument } from "../../domain/rejectDocument.js";
-import { emulatorEndpoints, uniqueName } from "../support/emulators.js";
 import {
-  c,
   coldStart,
   freshTotals,
   order,
   ordersAfter,
+  rejectIds,
+  rejectsQueue,
   totalsOf,
   windowed,
 } from "./aggregationOnLocal.js";
@@ -18,27 +16,6 @@ import {
 // after the mapping moved to watermark mode, a watermark write on those totals is refused as
 // MarkerStamped and the record is found by its marker: neither rejected again nor counted (even when
 // later records of the redelivered batch bring the total back in range).
-
-const rejectsQueue = async () => {
-  const name = uniqueName("rejects");
-  const { QueueUrl } = await c.sqs.send(new CreateQueueCommand({ QueueName: name }));
-  return { url: `${emulatorEndpoints().moto}/123456789012/${name}`, QueueUrl: QueueUrl ?? "" };
-};
-
-const rejectIds = async (QueueUrl: string) => {
-  const ids: string[] = [];
-  for (;;) {
-    const got = await c.sqs.send(
-      new ReceiveMessageCommand({ QueueUrl, MaxNumberOfMessages: 10, WaitTimeSeconds: 1 }),
-    );
-    const messages = got.Messages ?? [];
-    if (messages.length === 0) return ids;
-    for (const m of messages) {
-      const d = decodeRejectDocument(m.Body ?? "");
-      ids.push(d._tag === "Right" ? d.right.recordId : "undecodable");
-    }
-  }
-};
 
 describe("streamAggregate: a record rejected in marker mode, delivered again in watermark mode", () => {
   it("factor 2 → 1 while its batch is pending: rejected once", async () => {

@@ -1,7 +1,6 @@
-import { CreateQueueCommand, ReceiveMessageCommand } from "@aws-sdk/client-sqs";
+import { CreateQueueCommand } from "@aws-sdk/client-sqs";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { localContext } from "../../adapters/localAws/eventSources/localContext.js";
-import { decodeRejectDocument } from "../../domain/rejectDocument.js";
 import { emulatorEndpoints, uniqueName } from "../support/emulators.js";
 import { type FaultProxy, startFaultProxy } from "../support/faultProxy.js";
 import {
@@ -10,7 +9,9 @@ import {
   freshTotals,
   order,
   ordersAfter,
+  rejectIds,
   totalsOf,
+  updatedItemOf,
   windowed,
 } from "./aggregationOnLocal.js";
 
@@ -25,23 +26,6 @@ beforeAll(async () => {
 });
 afterAll(async () => proxy.close());
 
-const rejectIds = async (QueueUrl: string) => {
-  const ids: string[] = [];
-  for (;;) {
-    const got = await c.sqs.send(
-      new ReceiveMessageCommand({ QueueUrl, MaxNumberOfMessages: 10, WaitTimeSeconds: 1 }),
-    );
-    const messages = got.Messages ?? [];
-    if (messages.length === 0) return ids;
-    for (const m of messages) {
-      const d = decodeRejectDocument(m.Body ?? "");
-      ids.push(d._tag === "Right" ? d.right.recordId : "undecodable");
-    }
-  }
-};
-
-const keyItem = (body: unknown) =>
-  (body as { Key?: { item_number?: { S?: string } } }).Key?.item_number?.S;
 const amountOf = (body: unknown) =>
   (body as { ExpressionAttributeValues?: Record<string, { N?: string }> })
     .ExpressionAttributeValues?.[":amount"]?.N;
@@ -67,7 +51,7 @@ describe("streamAggregate: the write that marks a stored reject fails", () => {
     const context = localContext("streamAggregate", 120_000);
     // The totals table has a bad moment: B's writes and A's zero write fail (HTTP 500).
     proxy.rule = ({ operation, body }) =>
-      operation === "UpdateItem" && (keyItem(body) === "B" || amountOf(body) === "0")
+      operation === "UpdateItem" && (updatedItemOf(body) === "B" || amountOf(body) === "0")
         ? { error: "InternalServerError", status: 500 }
         : undefined;
     const first = await handler(windowed(records, shardId), context);
