@@ -35,7 +35,7 @@ describe("GlueCopyPipeline", () => {
       ExecutionProperty: { MaxConcurrentRuns: 1 },
       DefaultArguments: { "--job-language": "python" },
     });
-  });
+  }, 120_000);
 
   it("runs streamToGlue with GLUE_JOB_NAME, reading the stream forever WITHOUT bisection", () => {
     const template = synth();

@@ -90,5 +90,5 @@ describe("the rejects alarm and the handler's EMF line agree", () => {
     // One record rejected: over the alarm's threshold (0), so the alarm fires.
     expect(doc?.[watched.MetricName]).toBe(1);
     expect(doc?.[watched.MetricName]).toBeGreaterThan(watched.Threshold);
-  });
+  }, 120_000);
 });
